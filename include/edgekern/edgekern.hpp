@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
+// edgekern/edgekern.hpp: umbrella header: the whole public API.
+#pragma once
+
+#include "edgekern/arch/cpu_features.hpp"
+#include "edgekern/arch/tags.hpp"
+#include "edgekern/config.hpp"
+#include "edgekern/core/checked_math.hpp"
+#include "edgekern/core/span.hpp"
+#include "edgekern/core/status.hpp"
+#include "edgekern/version.hpp"

@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: Apache-2.0
+// edgekern/version.hpp: library version macros.
+#pragma once
+
+#define EDGEKERN_VERSION_MAJOR 0
+#define EDGEKERN_VERSION_MINOR 1
+#define EDGEKERN_VERSION_PATCH 0
+#define EDGEKERN_VERSION (EDGEKERN_VERSION_MAJOR * 10000 + EDGEKERN_VERSION_MINOR * 100 + EDGEKERN_VERSION_PATCH)
+#define EDGEKERN_VERSION_STRING "0.1.0"
