@@ -6,7 +6,6 @@
 
 int main() {
     std::printf("edgekern %s, compiled for %s, CPU level %s\n", EDGEKERN_VERSION_STRING,
-                edgekern::arch::default_arch::name,
-                edgekern::arch::x86_level_name(edgekern::arch::detect_x86_level()));
+                edgekern::arch::default_arch::name, edgekern::arch::x86_level_name(edgekern::arch::detect_x86_level()));
     return 0;
 }

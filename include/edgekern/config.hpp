@@ -8,11 +8,11 @@
 // Every header wraps its code in these. Code lives in edgekern::EDGEKERN_ISA_NS (an inline namespace), so two
 // translation units built with different -march flags never share an inline function by ODR accident: the
 // runtime-dispatch build (docs/design.md) links TUs for several ISAs into one binary.
-#define EDGEKERN_NAMESPACE_BEGIN                                                                                   \
-    namespace edgekern {                                                                                           \
+#define EDGEKERN_NAMESPACE_BEGIN                                                                                       \
+    namespace edgekern {                                                                                               \
     inline namespace EDGEKERN_ISA_NS {
-#define EDGEKERN_NAMESPACE_END                                                                                     \
-    }                                                                                                              \
+#define EDGEKERN_NAMESPACE_END                                                                                         \
+    }                                                                                                                  \
     }
 
 #if defined(__GNUC__) || defined(__clang__)

@@ -14,14 +14,24 @@ using edgekern::span;
 using edgekern::status;
 
 TEST_CASE("status names are distinct and stable") {
-    const status all[] = {status::ok,           status::null_buffer,          status::invalid_shape,
-                          status::shape_mismatch, status::invalid_argument,   status::invalid_quantization,
-                          status::invalid_range, status::headroom_exceeded,   status::buffer_too_small,
-                          status::aliasing,      status::non_finite,          status::numeric_error,
-                          status::invalid_model, status::unsupported};
+    const status all[] = {status::ok,
+                          status::null_buffer,
+                          status::invalid_shape,
+                          status::shape_mismatch,
+                          status::invalid_argument,
+                          status::invalid_quantization,
+                          status::invalid_range,
+                          status::headroom_exceeded,
+                          status::buffer_too_small,
+                          status::aliasing,
+                          status::non_finite,
+                          status::numeric_error,
+                          status::invalid_model,
+                          status::unsupported};
     for (std::size_t i = 0; i < sizeof(all) / sizeof(all[0]); ++i) {
         CHECK(std::strcmp(edgekern::status_name(all[i]), "unknown") != 0);
-        for (std::size_t j = 0; j < i; ++j) CHECK(std::strcmp(edgekern::status_name(all[i]), edgekern::status_name(all[j])) != 0);
+        for (std::size_t j = 0; j < i; ++j)
+            CHECK(std::strcmp(edgekern::status_name(all[i]), edgekern::status_name(all[j])) != 0);
     }
     CHECK(std::strcmp(edgekern::status_name(status::ok), "ok") == 0);
     CHECK(edgekern::ok(status::ok));

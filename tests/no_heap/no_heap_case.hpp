@@ -31,8 +31,8 @@ struct registrar {
 
 #define EDGEKERN_NO_HEAP_CONCAT2(a, b) a##b
 #define EDGEKERN_NO_HEAP_CONCAT(a, b) EDGEKERN_NO_HEAP_CONCAT2(a, b)
-#define EDGEKERN_NO_HEAP_CASE(name)                                                                                \
-    static bool EDGEKERN_NO_HEAP_CONCAT(no_heap_case_, name)();                                                     \
-    static const ::edgekern_no_heap::registrar EDGEKERN_NO_HEAP_CONCAT(no_heap_reg_, name){                         \
-        #name, &EDGEKERN_NO_HEAP_CONCAT(no_heap_case_, name)};                                                      \
+#define EDGEKERN_NO_HEAP_CASE(name)                                                                                    \
+    static bool EDGEKERN_NO_HEAP_CONCAT(no_heap_case_, name)();                                                        \
+    static const ::edgekern_no_heap::registrar EDGEKERN_NO_HEAP_CONCAT(no_heap_reg_, name){                            \
+        #name, &EDGEKERN_NO_HEAP_CONCAT(no_heap_case_, name)};                                                         \
     static bool EDGEKERN_NO_HEAP_CONCAT(no_heap_case_, name)()

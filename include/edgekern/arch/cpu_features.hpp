@@ -27,8 +27,8 @@ inline x86_level detect_x86_level() noexcept {
     if (!osxsave) return x86_level::sse41;
     unsigned xlo = 0, xhi = 0;
     __asm__ volatile("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0));
-    const bool ymm_os = (xlo & 0x6u) == 0x6u;    // XMM and YMM state
-    const bool zmm_os = (xlo & 0xE6u) == 0xE6u;  // plus opmask and ZMM state
+    const bool ymm_os = (xlo & 0x6u) == 0x6u;   // XMM and YMM state
+    const bool zmm_os = (xlo & 0xE6u) == 0xE6u; // plus opmask and ZMM state
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return x86_level::sse41;
     const bool avx2 = (b >> 5) & 1u;
     const bool avx512f = (b >> 16) & 1u, avx512dq = (b >> 17) & 1u, avx512bw = (b >> 30) & 1u,
@@ -45,12 +45,18 @@ inline x86_level detect_x86_level() noexcept {
 /// Name of an x86_level, matching the tag names ("avx2", ...).
 constexpr const char* x86_level_name(x86_level l) noexcept {
     switch (l) {
-    case x86_level::none: return "none";
-    case x86_level::sse2: return "sse2";
-    case x86_level::sse41: return "sse41";
-    case x86_level::avx2: return "avx2";
-    case x86_level::avx512: return "avx512";
-    case x86_level::avx512vnni: return "avx512vnni";
+    case x86_level::none:
+        return "none";
+    case x86_level::sse2:
+        return "sse2";
+    case x86_level::sse41:
+        return "sse41";
+    case x86_level::avx2:
+        return "avx2";
+    case x86_level::avx512:
+        return "avx512";
+    case x86_level::avx512vnni:
+        return "avx512vnni";
     }
     return "none";
 }

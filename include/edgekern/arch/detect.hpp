@@ -14,7 +14,7 @@
 #if defined(EDGEKERN_HAS_SSE41) && defined(__AVX2__) && defined(__FMA__) && !defined(EDGEKERN_DISABLE_AVX2)
 #define EDGEKERN_HAS_AVX2 1
 #endif
-#if defined(EDGEKERN_HAS_AVX2) && defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) &&         \
+#if defined(EDGEKERN_HAS_AVX2) && defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) &&            \
     defined(__AVX512DQ__) && !defined(EDGEKERN_DISABLE_AVX512)
 #define EDGEKERN_HAS_AVX512 1
 #endif

@@ -25,8 +25,8 @@ extern "C" [[noreturn]] void edgekern_reset_handler(void) {
 
 extern "C" [[noreturn]] void edgekern_default_handler(void) {
     // A fault: leave through semihosting SYS_EXIT with a failure code, so QEMU exits and the test fails.
-    register std::uint32_t op __asm__("r0") = 0x18u;               // angel_SWIreason_ReportException
-    register std::uint32_t arg __asm__("r1") = 0x20024u;           // ADP_Stopped_InternalError
+    register std::uint32_t op __asm__("r0") = 0x18u;     // angel_SWIreason_ReportException
+    register std::uint32_t arg __asm__("r1") = 0x20024u; // ADP_Stopped_InternalError
     __asm__ volatile("bkpt 0xAB" : : "r"(op), "r"(arg) : "memory");
     for (;;) {
     }
@@ -37,8 +37,18 @@ using vector_fn = void (*)(void);
 extern "C" __attribute__((section(".isr_vector"), used)) const vector_fn edgekern_vector_table[16] = {
     reinterpret_cast<vector_fn>(&__stack_top),
     edgekern_reset_handler,
-    edgekern_default_handler, edgekern_default_handler, edgekern_default_handler, edgekern_default_handler,
-    edgekern_default_handler, nullptr, nullptr, nullptr, nullptr,
-    edgekern_default_handler, edgekern_default_handler, nullptr,
-    edgekern_default_handler, edgekern_default_handler,
+    edgekern_default_handler,
+    edgekern_default_handler,
+    edgekern_default_handler,
+    edgekern_default_handler,
+    edgekern_default_handler,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    edgekern_default_handler,
+    edgekern_default_handler,
+    nullptr,
+    edgekern_default_handler,
+    edgekern_default_handler,
 };
