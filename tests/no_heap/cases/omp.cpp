@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// no-heap cases for sparse coding: omp (float), dictionary helpers.
+#include "edgekern/kernels/omp.hpp"
+#include "no_heap_case.hpp"
+
+namespace {
+constexpr std::size_t k_atoms = 8, k_dim = 4, k_signals = 3;
+float g_dict[k_atoms * k_dim];
+float g_gram[k_atoms * k_atoms];
+float g_sig[k_signals * k_dim];
+float g_codes[k_signals * k_atoms];
+float g_res[k_signals];
+float g_scratch[(k_dim + edgekern::omp_batch_tile) * 16];
+
+bool omp_setup() {
+    for (std::size_t i = 0; i < k_atoms * k_dim; ++i) g_dict[i] = static_cast<float>((i * 7 + 3) % 11) - 5.0f;
+    for (std::size_t i = 0; i < k_signals * k_dim; ++i) g_sig[i] = static_cast<float>((i * 5 + 1) % 9) - 4.0f;
+    edgekern::span<float> d(g_dict);
+    return edgekern::omp_normalize_atoms(d, k_atoms, k_dim) == edgekern::status::ok &&
+           edgekern::omp_check_dictionary(edgekern::span<const float>(g_dict), k_atoms, k_dim) ==
+               edgekern::status::ok &&
+           edgekern::omp_gram(edgekern::span<const float>(g_dict), k_atoms, k_dim, edgekern::span<float>(g_gram)) ==
+               edgekern::status::ok;
+}
+} // namespace
+
+EDGEKERN_NO_HEAP_CASE(omp_f32) {
+    if (!omp_setup()) return false;
+    edgekern::omp_params p;
+    p.n_atoms = k_atoms;
+    p.dim = k_dim;
+    p.n_nonzero = 2;
+    const auto st = edgekern::omp_encode_batch<8, 4>(
+        edgekern::span<const float>(g_dict), edgekern::span<const float>(g_gram), edgekern::span<const float>(g_sig),
+        k_signals, p, edgekern::span<float>(g_codes), edgekern::span<float>(g_res), edgekern::span<float>(g_scratch));
+    const auto st1 = edgekern::omp_encode<8, 4>(edgekern::span<const float>(g_dict), edgekern::span<const float>(),
+                                                edgekern::span<const float>(g_sig, k_dim), p,
+                                                edgekern::span<float>(g_codes, k_atoms), edgekern::span<float>());
+    return st == edgekern::status::ok && st1 == edgekern::status::ok;
+}
