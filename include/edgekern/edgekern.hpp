@@ -11,4 +11,5 @@
 #include "edgekern/fixed/fixed.hpp"
 #include "edgekern/fixed/primitives.hpp"
 #include "edgekern/fixed/quantize.hpp"
+#include "edgekern/kernels/omp.hpp"
 #include "edgekern/version.hpp"
