@@ -8,6 +8,7 @@
 #include "edgekern/core/checked_math.hpp"
 #include "edgekern/core/span.hpp"
 #include "edgekern/core/status.hpp"
+#include "edgekern/simd/simd.hpp"
 #include "edgekern/fixed/fixed.hpp"
 #include "edgekern/fixed/primitives.hpp"
 #include "edgekern/fixed/quantize.hpp"
