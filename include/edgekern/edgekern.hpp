@@ -12,5 +12,6 @@
 #include "edgekern/fixed/fixed.hpp"
 #include "edgekern/fixed/primitives.hpp"
 #include "edgekern/fixed/quantize.hpp"
+#include "edgekern/kernels/gmm.hpp"
 #include "edgekern/kernels/omp.hpp"
 #include "edgekern/version.hpp"
