@@ -335,4 +335,37 @@ status omp_encode_batch(span<const float> dictionary, span<const float> gram, sp
     return status::ok;
 }
 
+/// Reconstructs signals from dense codes: out[s] = sum_k codes[s][k] * atom k (zero coefficients skipped).
+/// @param dictionary n_atoms x dim (any norms); codes n_signals x n_atoms; out >= n_signals x dim floats.
+/// Numerics: float multiply-adds in atom order; matches what OMP's tracked residual assumes to ~1e-6 relative.
+/// @return ok; null_buffer; invalid_shape; shape_mismatch (dictionary or codes size); buffer_too_small (out);
+///         non_finite (a code or atom not finite); aliasing. Outputs untouched on error.
+template <class Arch = arch::default_arch>
+status omp_reconstruct(span<const float> dictionary, span<const float> codes, std::size_t n_signals,
+                       const omp_params& p, span<float> out, Arch = {}) noexcept {
+    const std::size_t k_atoms = p.n_atoms, dim = p.dim;
+    if (k_atoms == 0 || dim == 0 || n_signals == 0) return status::invalid_shape;
+    if (dictionary.data() == nullptr || codes.data() == nullptr || out.data() == nullptr) return status::null_buffer;
+    std::size_t nd = 0, nc = 0, no = 0;
+    if (!checked_mul(k_atoms, dim, nd) || !checked_mul(n_signals, k_atoms, nc) || !checked_mul(n_signals, dim, no))
+        return status::invalid_shape;
+    if (dictionary.size() != nd || codes.size() != nc) return status::shape_mismatch;
+    if (out.size() < no) return status::buffer_too_small;
+    const span<const float> o(out.data(), no);
+    if (overlaps(o, dictionary) || overlaps(o, codes)) return status::aliasing;
+    if (!detail::omp_all_finite(dictionary.data(), nd) || !detail::omp_all_finite(codes.data(), nc))
+        return status::non_finite;
+    for (std::size_t s = 0; s < n_signals; ++s) {
+        float* y = out.data() + s * dim;
+        const float* c = codes.data() + s * k_atoms;
+        for (std::size_t i = 0; i < dim; ++i) y[i] = 0.0f;
+        for (std::size_t k = 0; k < k_atoms; ++k) {
+            if (c[k] == 0.0f) continue;
+            const float* a = dictionary.data() + k * dim;
+            for (std::size_t i = 0; i < dim; ++i) y[i] += c[k] * a[i];
+        }
+    }
+    return status::ok;
+}
+
 EDGEKERN_NAMESPACE_END

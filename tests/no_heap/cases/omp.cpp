@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // no-heap cases for sparse coding: omp (float), dictionary helpers.
 #include "edgekern/kernels/omp.hpp"
+#include "edgekern/kernels/patches.hpp"
 #include "no_heap_case.hpp"
 
 namespace {
@@ -10,6 +11,7 @@ float g_gram[k_atoms * k_atoms];
 float g_sig[k_signals * k_dim];
 float g_codes[k_signals * k_atoms];
 float g_res[k_signals];
+float g_codes9[9 * k_atoms];
 float g_scratch[(k_dim + edgekern::omp_batch_tile) * 16];
 
 bool omp_setup() {
@@ -37,4 +39,40 @@ EDGEKERN_NO_HEAP_CASE(omp_f32) {
                                                 edgekern::span<const float>(g_sig, k_dim), p,
                                                 edgekern::span<float>(g_codes, k_atoms), edgekern::span<float>());
     return st == edgekern::status::ok && st1 == edgekern::status::ok;
+}
+
+EDGEKERN_NO_HEAP_CASE(patches_extract_reconstruct) {
+    if (!omp_setup()) return false;
+    static std::uint8_t img[6 * 6];
+    for (std::size_t i = 0; i < 36; ++i) img[i] = static_cast<std::uint8_t>(i * 7);
+    static float patches[9 * 4], off[9], gain[9], accum[36], recon[9 * 4];
+    edgekern::patch_grid g;
+    g.height = 6;
+    g.width = 6;
+    g.patch_h = 2;
+    g.patch_w = 2;
+    g.stride_y = 2;
+    g.stride_x = 2;
+    edgekern::patch_params pp;
+    pp.normalization = edgekern::patch_normalization::contrast;
+    edgekern::omp_params p;
+    p.n_atoms = k_atoms;
+    p.dim = k_dim;
+    p.n_nonzero = 2;
+    for (float& v : accum) v = 0.0f;
+    const bool ok =
+        edgekern::extract_patches(edgekern::span<const std::uint8_t>(img), 6, g, pp, 0, 9,
+                                  edgekern::span<float>(patches), edgekern::span<float>(off),
+                                  edgekern::span<float>(gain)) == edgekern::status::ok &&
+        edgekern::omp_encode_batch<8, 4>(edgekern::span<const float>(g_dict), edgekern::span<const float>(g_gram),
+                                         edgekern::span<const float>(patches), 9, p, edgekern::span<float>(g_codes9),
+                                         edgekern::span<float>(),
+                                         edgekern::span<float>(g_scratch)) == edgekern::status::ok &&
+        edgekern::omp_reconstruct(edgekern::span<const float>(g_dict), edgekern::span<const float>(g_codes9), 9, p,
+                                  edgekern::span<float>(recon)) == edgekern::status::ok &&
+        edgekern::patches_accumulate(edgekern::span<const float>(recon), g, 0, 9, edgekern::span<const float>(off),
+                                     edgekern::span<const float>(gain),
+                                     edgekern::span<float>(accum)) == edgekern::status::ok &&
+        edgekern::patches_average(g, edgekern::span<float>(accum)) == edgekern::status::ok;
+    return ok;
 }
