@@ -14,4 +14,5 @@
 #include "edgekern/fixed/quantize.hpp"
 #include "edgekern/kernels/gmm.hpp"
 #include "edgekern/kernels/omp.hpp"
+#include "edgekern/kernels/random_projection.hpp"
 #include "edgekern/version.hpp"
