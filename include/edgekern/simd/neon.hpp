@@ -94,6 +94,85 @@ inline void saturate_narrow(const std::int32_t* in, std::int16_t* out, std::size
     saturate_narrow(in + i, out + i, n - i, arch::scalar{});
 }
 
+// ---- rounding high multiply and requantization ---------------------------------------------------------------
+
+inline void sat_rounding_doubling_high_mul(const std::int32_t* a, std::int32_t b, std::int32_t* out, std::size_t n,
+                                           arch::neon) noexcept {
+    // sqrdmulh is the definition: sat((2ab + 2^31) >> 32) == floor((ab + 2^30) / 2^31), saturating only at
+    // (INT32_MIN, INT32_MIN).
+    const int32x4_t vb = vdupq_n_s32(b);
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) vst1q_s32(out + i, vqrdmulhq_s32(vld1q_s32(a + i), vb));
+    sat_rounding_doubling_high_mul(a + i, b, out + i, n - i, arch::scalar{});
+}
+
+namespace detail {
+
+/// requantize_double_rounding for 4 lanes (per-lane multiplier and shift, shift already clamped to [-31, 30]).
+EDGEKERN_FORCE_INLINE int32x4_t requantize_double_s32x4(int32x4_t acc, int32x4_t mult, int32x4_t shift) noexcept {
+    const int32x4_t zero = vdupq_n_s32(0);
+    const int32x4_t left = vmaxq_s32(shift, zero);
+    const int32x4_t neg_right = vminq_s32(shift, zero); // -right
+    // sqshl by a per-lane count saturates exactly like sat32(acc * 2^left); sqrdmulh is the SRDHM.
+    const int32x4_t t = vqrdmulhq_s32(vqshlq_s32(acc, left), mult);
+    // srshl by -right rounds ties toward +infinity; subtracting 1 from negative t first (when right > 0) turns
+    // that into ties away from zero (gemmlowp's fixup): floor((t - 1 + 2^(r-1)) / 2^r) for t < 0. The saturating
+    // add keeps INT32_MIN, whose quotient is exact anyway.
+    const int32x4_t fixup = vshrq_n_s32(vandq_s32(t, neg_right), 31);
+    return vrshlq_s32(vqaddq_s32(t, fixup), neg_right);
+}
+
+/// requantize_single_rounding for 2 lanes: srshl on int64 is (x + 2^(total-1)) >> total; sqxtn saturates.
+EDGEKERN_FORCE_INLINE int32x2_t requantize_single_s32x2(int32x2_t acc, int32x2_t mult, int32x2_t shift) noexcept {
+    const int64x2_t prod = vmull_s32(acc, mult);
+    const int64x2_t neg_total = vmovl_s32(vsub_s32(shift, vdup_n_s32(31))); // -(31 - shift)
+    return vqmovn_s64(vrshlq_s64(prod, neg_total));
+}
+
+template <class Out>
+inline void requantize_neon(const std::int32_t* acc, std::size_t n, const std::int32_t* multiplier,
+                            const std::int32_t* shift, std::int32_t zp, std::int32_t act_min, std::int32_t act_max,
+                            Out* out, rounding_mode mode) noexcept {
+    const int32x4_t lo = vdupq_n_s32(act_min - zp), hi = vdupq_n_s32(act_max - zp), vzp = vdupq_n_s32(zp);
+    const int32x4_t smin = vdupq_n_s32(-31), smax = vdupq_n_s32(30);
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        int32x4_t q[2];
+        for (int h = 0; h < 2; ++h) {
+            const std::size_t j = i + 4 * static_cast<std::size_t>(h);
+            const int32x4_t a = vld1q_s32(acc + j), m = vld1q_s32(multiplier + j);
+            const int32x4_t s = vminq_s32(vmaxq_s32(vld1q_s32(shift + j), smin), smax);
+            const int32x4_t r =
+                mode == rounding_mode::single_rounding
+                    ? vcombine_s32(requantize_single_s32x2(vget_low_s32(a), vget_low_s32(m), vget_low_s32(s)),
+                                   requantize_single_s32x2(vget_high_s32(a), vget_high_s32(m), vget_high_s32(s)))
+                    : requantize_double_s32x4(a, m, s);
+            q[h] = vaddq_s32(vminq_s32(vmaxq_s32(r, lo), hi), vzp);
+        }
+        const int16x8_t w = vcombine_s16(vmovn_s32(q[0]), vmovn_s32(q[1])); // in range: plain narrowing
+        if constexpr (sizeof(Out) == 1)
+            vst1_s8(reinterpret_cast<std::int8_t*>(out + i), vmovn_s16(w));
+        else
+            vst1q_s16(reinterpret_cast<std::int16_t*>(out + i), w);
+    }
+    requantize_s32_unchecked(acc + i, n - i, multiplier + i, shift + i, zp, act_min, act_max, out + i, mode,
+                             arch::scalar{});
+}
+
+} // namespace detail
+
+inline void requantize_s32_unchecked(const std::int32_t* acc, std::size_t n, const std::int32_t* multiplier,
+                                     const std::int32_t* shift, std::int32_t out_zero_point, std::int32_t act_min,
+                                     std::int32_t act_max, std::int8_t* out, rounding_mode mode, arch::neon) noexcept {
+    detail::requantize_neon(acc, n, multiplier, shift, out_zero_point, act_min, act_max, out, mode);
+}
+
+inline void requantize_s32_unchecked(const std::int32_t* acc, std::size_t n, const std::int32_t* multiplier,
+                                     const std::int32_t* shift, std::int32_t out_zero_point, std::int32_t act_min,
+                                     std::int32_t act_max, std::int16_t* out, rounding_mode mode, arch::neon) noexcept {
+    detail::requantize_neon(acc, n, multiplier, shift, out_zero_point, act_min, act_max, out, mode);
+}
+
 } // namespace simd
 EDGEKERN_NAMESPACE_END
 #endif // EDGEKERN_HAS_NEON

@@ -7,7 +7,7 @@
 // bounds. A tag without its own overload falls back to its base tag and, eventually, to these.
 //
 // These are low-level building blocks for kernels: raw pointers, no validation, no status (except
-// requantize_s32, see simd/requantize.hpp). Pointers may be unaligned; n == 0 is allowed and reads nothing.
+// requantize_s32, see simd/simd.hpp). Pointers may be unaligned; n == 0 is allowed and reads nothing.
 #pragma once
 
 #include <cstddef>
@@ -16,6 +16,8 @@
 
 #include "edgekern/arch/tags.hpp"
 #include "edgekern/config.hpp"
+#include "edgekern/fixed/primitives.hpp"
+#include "edgekern/fixed/quantize.hpp"
 
 EDGEKERN_NAMESPACE_BEGIN
 namespace simd {
@@ -118,6 +120,55 @@ inline void saturate_narrow(const std::int32_t* in, std::int16_t* out, std::size
         const std::int32_t v = in[i] < -32768 ? -32768 : (in[i] > 32767 ? 32767 : in[i]);
         out[i] = static_cast<std::int16_t>(v);
     }
+}
+
+// ---- rounding high multiply and requantization --------------------------------------------------------------
+
+/// Vector saturating rounding doubling high multiply: out[i] = sat_rounding_doubling_high_mul(a[i], b)
+/// (fixed/primitives.hpp): floor((a[i] * b + 2^30) / 2^31), with (INT32_MIN, INT32_MIN) -> INT32_MAX.
+/// @param a  n int32; @param out  n int32 (may equal a: in place is allowed); any alignment.
+/// Numerics: Arm VQRDMULH / SQRDMULH exactly; x86 via pmuldq (64-bit products) + 2^30, >> 31, one saturating fix.
+inline void sat_rounding_doubling_high_mul(const std::int32_t* a, std::int32_t b, std::int32_t* out, std::size_t n,
+                                           arch::scalar) noexcept {
+    for (std::size_t i = 0; i < n; ++i) out[i] = ::edgekern::sat_rounding_doubling_high_mul(a[i], b);
+}
+
+namespace detail {
+/// One element of requantize_s32: clamp(requantize(acc, m, s, mode) + zp, act_min, act_max), the sum taken
+/// without overflow. Written as the vector backends compute it: clamp to [act_min - zp, act_max - zp] (both in
+/// int32 because act_*, zp are int16-range values), then add zp.
+constexpr std::int32_t requantize_one(std::int32_t acc, std::int32_t multiplier, std::int32_t shift, std::int32_t zp,
+                                      std::int32_t act_min, std::int32_t act_max, rounding_mode mode) noexcept {
+    const std::int32_t q = ::edgekern::requantize(acc, multiplier, shift, mode);
+    const std::int32_t lo = act_min - zp, hi = act_max - zp;
+    return (q < lo ? lo : (q > hi ? hi : q)) + zp;
+}
+} // namespace detail
+
+/// Per-channel requantization of int32 accumulators to int8, without argument checks (kernels validate once):
+///   out[i] = clamp(requantize(acc[i], multiplier[i], shift[i], mode) + out_zero_point, act_min, act_max)
+/// with requantize from fixed/quantize.hpp (TFLite double or single rounding).
+/// @pre every (multiplier[i], shift[i]) passes check_quantized_multiplier; -128 <= act_min <= act_max <= 127;
+///      -128 <= out_zero_point <= 127. requantize_s32 (simd/simd.hpp) checks all of this and returns a status.
+/// Numerics: bit-identical to the scalar fixed/quantize.hpp functions on every backend.
+inline void requantize_s32_unchecked(const std::int32_t* acc, std::size_t n, const std::int32_t* multiplier,
+                                     const std::int32_t* shift, std::int32_t out_zero_point, std::int32_t act_min,
+                                     std::int32_t act_max, std::int8_t* out, rounding_mode mode,
+                                     arch::scalar) noexcept {
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = static_cast<std::int8_t>(
+            detail::requantize_one(acc[i], multiplier[i], shift[i], out_zero_point, act_min, act_max, mode));
+}
+
+/// int16 output variant of requantize_s32_unchecked (TFLite 16x8 with int32 accumulation).
+/// @pre as for int8, with the int16 range for act_min, act_max and out_zero_point.
+inline void requantize_s32_unchecked(const std::int32_t* acc, std::size_t n, const std::int32_t* multiplier,
+                                     const std::int32_t* shift, std::int32_t out_zero_point, std::int32_t act_min,
+                                     std::int32_t act_max, std::int16_t* out, rounding_mode mode,
+                                     arch::scalar) noexcept {
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = static_cast<std::int16_t>(
+            detail::requantize_one(acc[i], multiplier[i], shift[i], out_zero_point, act_min, act_max, mode));
 }
 
 } // namespace simd

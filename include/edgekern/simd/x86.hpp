@@ -259,6 +259,137 @@ inline void saturate_narrow(const std::int32_t* in, std::int16_t* out, std::size
     saturate_narrow(in + i, out + i, n - i, arch::sse2{});
 }
 
+// ---- AVX2: rounding high multiply and requantization (AVX-512 tags inherit these) ------------------------------
+
+namespace detail {
+
+/// Lane-wise SRDHM of 8 int32 pairs, equal to the scalar sat_rounding_doubling_high_mul for every input.
+/// Derivation: gemmlowp's nudge + truncating division equals floor((a * b + 2^30) / 2^31) for both signs of
+/// a * b, i.e. bits 31..62 of the 64-bit sum. vpmuldq forms exact 64-bit products of the even lanes (odd lanes
+/// are shifted down first); a logical >> 31 (even) or << 1 (odd) moves bits 31..62 into the lane's dword. The
+/// only result that does not fit, a == b == INT32_MIN, yields 0x80000000 (otherwise impossible: the smallest true
+/// result is -2^31 + 1) and is turned into INT32_MAX by adding the compare mask (-1).
+EDGEKERN_FORCE_INLINE __m256i srdhm_epi32(__m256i a, __m256i b) noexcept {
+    const __m256i nudge = _mm256_set1_epi64x(std::int64_t{1} << 30);
+    const __m256i even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(a, b), nudge), 31);
+    const __m256i odd_prod = _mm256_mul_epi32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32));
+    const __m256i odd = _mm256_slli_epi64(_mm256_add_epi64(odd_prod, nudge), 1);
+    const __m256i r = _mm256_blend_epi32(even, odd, 0xAA);
+    return _mm256_add_epi32(r, _mm256_cmpeq_epi32(r, _mm256_set1_epi32(INT32_MIN)));
+}
+
+/// Lane-wise rounding_divide_by_pot(t, right), right in [0, 31]: mask/threshold form (ties away from zero).
+EDGEKERN_FORCE_INLINE __m256i rounding_shift_right_epi32(__m256i t, __m256i right) noexcept {
+    const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(_mm256_set1_epi32(1), right), _mm256_set1_epi32(1));
+    const __m256i rem = _mm256_and_si256(t, mask);
+    const __m256i threshold = _mm256_sub_epi32(_mm256_srli_epi32(mask, 1), _mm256_srai_epi32(t, 31)); // + (t < 0)
+    return _mm256_sub_epi32(_mm256_srav_epi32(t, right), _mm256_cmpgt_epi32(rem, threshold));
+}
+
+/// Lane-wise requantize_double_rounding with per-lane multiplier and shift (shift clamped to [-31, 30] as in
+/// the scalar definition).
+EDGEKERN_FORCE_INLINE __m256i requantize_double_epi32(__m256i acc, __m256i mult, __m256i shift) noexcept {
+    const __m256i zero = _mm256_setzero_si256();
+    const __m256i left = _mm256_max_epi32(shift, zero);
+    const __m256i right = _mm256_max_epi32(_mm256_sub_epi32(zero, shift), zero);
+    // sat32(acc * 2^left): shift, shift back, and where the round trip differs the product overflowed.
+    const __m256i x = _mm256_sllv_epi32(acc, left);
+    const __m256i fits = _mm256_cmpeq_epi32(_mm256_srav_epi32(x, left), acc); // all-ones where no overflow
+    const __m256i sat = _mm256_xor_si256(_mm256_set1_epi32(INT32_MAX), _mm256_srai_epi32(acc, 31));
+    const __m256i scaled = _mm256_blendv_epi8(sat, x, fits);
+    return rounding_shift_right_epi32(srdhm_epi32(scaled, mult), right);
+}
+
+/// Arithmetic right shift of 64-bit lanes by per-lane counts (AVX2 has only the logical vpsrlvq).
+EDGEKERN_FORCE_INLINE __m256i srav_epi64(__m256i x, __m256i count) noexcept {
+    const __m256i sign = _mm256_cmpgt_epi64(_mm256_setzero_si256(), x);
+    return _mm256_xor_si256(_mm256_srlv_epi64(_mm256_xor_si256(x, sign), count), sign);
+}
+
+/// (prod + 2^(total-1)) >> total saturated to int32, for 4 int64 lanes; the result sits in each lane's low dword.
+EDGEKERN_FORCE_INLINE __m256i round_shift_sat_epi64(__m256i prod, __m256i total) noexcept {
+    const __m256i one = _mm256_set1_epi64x(1);
+    const __m256i x = _mm256_add_epi64(prod, _mm256_sllv_epi64(one, _mm256_sub_epi64(total, one)));
+    __m256i r = srav_epi64(x, total);
+    const __m256i hi = _mm256_set1_epi64x(INT32_MAX), lo = _mm256_set1_epi64x(INT32_MIN);
+    r = _mm256_blendv_epi8(r, hi, _mm256_cmpgt_epi64(r, hi));
+    return _mm256_blendv_epi8(r, lo, _mm256_cmpgt_epi64(lo, r));
+}
+
+/// Lane-wise requantize_single_rounding: total = 31 - shift in [1, 62]; |acc * m| < 2^62 and the rounding term
+/// <= 2^61, so the int64 sum never overflows.
+EDGEKERN_FORCE_INLINE __m256i requantize_single_epi32(__m256i acc, __m256i mult, __m256i shift) noexcept {
+    const __m256i total = _mm256_sub_epi32(_mm256_set1_epi32(31), shift);
+    const __m256i low32 = _mm256_set1_epi64x(0xFFFFFFFFll);
+    const __m256i even = round_shift_sat_epi64(_mm256_mul_epi32(acc, mult), _mm256_and_si256(total, low32));
+    const __m256i odd = round_shift_sat_epi64(_mm256_mul_epi32(_mm256_srli_epi64(acc, 32), _mm256_srli_epi64(mult, 32)),
+                                              _mm256_srli_epi64(total, 32));
+    return _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+}
+
+/// Requantizes 8 lanes starting at i, then clamps to [act_min - zp, act_max - zp] and adds zp.
+template <bool Single>
+EDGEKERN_FORCE_INLINE __m256i requantize8(const std::int32_t* acc, const std::int32_t* multiplier,
+                                          const std::int32_t* shift, __m256i lo, __m256i hi, __m256i zp) noexcept {
+    const __m256i s =
+        _mm256_min_epi32(_mm256_max_epi32(loadu256(shift), _mm256_set1_epi32(-31)), _mm256_set1_epi32(30));
+    const __m256i q = Single ? requantize_single_epi32(loadu256(acc), loadu256(multiplier), s)
+                             : requantize_double_epi32(loadu256(acc), loadu256(multiplier), s);
+    return _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(q, lo), hi), zp);
+}
+
+template <bool Single, class Out>
+inline std::size_t requantize_avx2(const std::int32_t* acc, std::size_t n, const std::int32_t* multiplier,
+                                   const std::int32_t* shift, std::int32_t zp, std::int32_t act_min,
+                                   std::int32_t act_max, Out* out) noexcept {
+    const __m256i lo = _mm256_set1_epi32(act_min - zp), hi = _mm256_set1_epi32(act_max - zp);
+    const __m256i vzp = _mm256_set1_epi32(zp);
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256i q = requantize8<Single>(acc + i, multiplier + i, shift + i, lo, hi, vzp);
+        // Values are already inside the output range, so the saturating packs are plain narrowing here.
+        const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+        if constexpr (sizeof(Out) == 1)
+            _mm_storel_epi64(reinterpret_cast<__m128i*>(out + i), _mm_packs_epi16(w, w));
+        else
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), w);
+    }
+    return i;
+}
+
+} // namespace detail
+
+inline void sat_rounding_doubling_high_mul(const std::int32_t* a, std::int32_t b, std::int32_t* out, std::size_t n,
+                                           arch::avx2) noexcept {
+    const __m256i vb = _mm256_set1_epi32(b);
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), detail::srdhm_epi32(detail::loadu256(a + i), vb));
+    sat_rounding_doubling_high_mul(a + i, b, out + i, n - i, arch::scalar{});
+}
+
+inline void requantize_s32_unchecked(const std::int32_t* acc, std::size_t n, const std::int32_t* multiplier,
+                                     const std::int32_t* shift, std::int32_t out_zero_point, std::int32_t act_min,
+                                     std::int32_t act_max, std::int8_t* out, rounding_mode mode, arch::avx2) noexcept {
+    const std::size_t i =
+        mode == rounding_mode::single_rounding
+            ? detail::requantize_avx2<true>(acc, n, multiplier, shift, out_zero_point, act_min, act_max, out)
+            : detail::requantize_avx2<false>(acc, n, multiplier, shift, out_zero_point, act_min, act_max, out);
+    requantize_s32_unchecked(acc + i, n - i, multiplier + i, shift + i, out_zero_point, act_min, act_max, out + i, mode,
+                             arch::scalar{});
+}
+
+inline void requantize_s32_unchecked(const std::int32_t* acc, std::size_t n, const std::int32_t* multiplier,
+                                     const std::int32_t* shift, std::int32_t out_zero_point, std::int32_t act_min,
+                                     std::int32_t act_max, std::int16_t* out, rounding_mode mode, arch::avx2) noexcept {
+    const std::size_t i =
+        mode == rounding_mode::single_rounding
+            ? detail::requantize_avx2<true>(acc, n, multiplier, shift, out_zero_point, act_min, act_max, out)
+            : detail::requantize_avx2<false>(acc, n, multiplier, shift, out_zero_point, act_min, act_max, out);
+    requantize_s32_unchecked(acc + i, n - i, multiplier + i, shift + i, out_zero_point, act_min, act_max, out + i, mode,
+                             arch::scalar{});
+}
+
 } // namespace simd
 EDGEKERN_NAMESPACE_END
 #endif // EDGEKERN_HAS_AVX2

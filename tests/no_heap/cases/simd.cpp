@@ -42,3 +42,22 @@ EDGEKERN_NO_HEAP_CASE(simd_mac_and_narrow) {
     es::saturate_narrow(g_acc, out16, 67, tag{});
     return out8[66] == 127 && out16[0] == 0 && out16[66] == 32767;
 }
+
+EDGEKERN_NO_HEAP_CASE(simd_srdhm_and_requantize) {
+    static std::int32_t acc[19], mult[19], shift[19], prod[19];
+    for (int i = 0; i < 19; ++i) {
+        acc[i] = (g_seed - 10) * 1000 * i;
+        mult[i] = (1 << 30) + i * 12345;
+        shift[i] = -(i % 9);
+    }
+    es::sat_rounding_doubling_high_mul(acc, 1 << 30, prod, 19, tag{});
+    std::int8_t out8[19];
+    std::int16_t out16[19];
+    const edgekern::status s8 =
+        es::requantize_s32(acc, 19, mult, shift, -1, -128, 127, out8, edgekern::rounding_mode::double_rounding, tag{});
+    const edgekern::status s16 = es::requantize_s32(acc, 19, mult, shift, 0, -32768, 32767, out16,
+                                                    edgekern::rounding_mode::single_rounding, tag{});
+    es::requantize_s32_unchecked(acc, 19, mult, shift, 0, -128, 127, out8, edgekern::rounding_mode::double_rounding,
+                                 tag{});
+    return s8 == edgekern::status::ok && s16 == edgekern::status::ok && prod[2] == acc[2] / 2 && out16[0] == 0;
+}
