@@ -29,13 +29,6 @@ constexpr bool int_less(A a, B b) noexcept {
     }
 }
 
-/// Converts an unsigned 64-bit value to int64 with two's-complement wrap-around (no implementation-defined cast).
-constexpr std::int64_t wrap_to_s64(std::uint64_t u) noexcept {
-    return u <= static_cast<std::uint64_t>(INT64_MAX)
-               ? static_cast<std::int64_t>(u)
-               : static_cast<std::int64_t>(u - (std::uint64_t{1} << 63)) + INT64_MIN;
-}
-
 } // namespace detail
 
 // ---- saturation -------------------------------------------------------------------------------------------------
@@ -158,19 +151,17 @@ constexpr std::int32_t saturating_add(std::int32_t a, std::int32_t b) noexcept {
 constexpr std::int32_t saturating_sub(std::int32_t a, std::int32_t b) noexcept {
     return saturate_cast<std::int32_t>(std::int64_t{a} - std::int64_t{b});
 }
-/// a + b clamped to int64 (computed without signed overflow).
+/// a + b clamped to int64. The bound is tested before adding, so no signed overflow ever happens.
 constexpr std::int64_t saturating_add(std::int64_t a, std::int64_t b) noexcept {
-    const std::int64_t s = detail::wrap_to_s64(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
-    // Overflow iff a and b have the same sign and s has the other one.
-    if ((a >= 0) == (b >= 0) && (s >= 0) != (a >= 0)) return a >= 0 ? INT64_MAX : INT64_MIN;
-    return s;
+    if (b > 0 && a > INT64_MAX - b) return INT64_MAX;
+    if (b < 0 && a < INT64_MIN - b) return INT64_MIN;
+    return a + b;
 }
-/// a - b clamped to int64 (computed without signed overflow).
+/// a - b clamped to int64. The bound is tested before subtracting, so no signed overflow ever happens.
 constexpr std::int64_t saturating_sub(std::int64_t a, std::int64_t b) noexcept {
-    const std::int64_t d = detail::wrap_to_s64(static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b));
-    // Overflow iff a and b have different signs and d's sign differs from a's.
-    if ((a >= 0) != (b >= 0) && (d >= 0) != (a >= 0)) return a >= 0 ? INT64_MAX : INT64_MIN;
-    return d;
+    if (b < 0 && a > INT64_MAX + b) return INT64_MAX;
+    if (b > 0 && a < INT64_MIN + b) return INT64_MIN;
+    return a - b;
 }
 
 // ---- plain `int` arguments where int32_t is not int ----------------------------------------------------------
