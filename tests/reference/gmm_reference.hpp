@@ -58,7 +58,7 @@ inline double gmm_ref_log_sum_exp(const double* v, std::size_t n) {
 template <class T>
 double gmm_ref_log_likelihood(int type, std::size_t n_components, std::size_t d, const T* log_weights, const T* means,
                               const T* prec, const double* x) {
-    double lp[gmm_ref_max_k];
+    double lp[gmm_ref_max_k] = {};
     gmm_ref_component_log_probs(type, n_components, d, log_weights, means, prec, x, lp);
     return gmm_ref_log_sum_exp(lp, n_components);
 }

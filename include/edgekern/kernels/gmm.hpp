@@ -3,4 +3,5 @@
 #pragma once
 
 #include "edgekern/kernels/gmm/model.hpp"
+#include "edgekern/kernels/gmm/fixed.hpp"
 #include "edgekern/kernels/gmm/score.hpp"

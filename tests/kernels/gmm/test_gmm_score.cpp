@@ -10,6 +10,7 @@
 #include "reference/gmm_reference.hpp"
 #include "support/test_support.hpp"
 #include "vectors/gmm_score.hpp"
+#include "kernels/gmm/gmm_test_util.hpp"
 
 using edgekern::gmm_covariance;
 using edgekern::gmm_model;
@@ -35,56 +36,8 @@ bool close(double got, double want, double rtol, double atol) {
     return std::fabs(got - want) <= rtol * std::fabs(want) + atol;
 }
 
-/// A random well-conditioned model in caller storage (max K 8, d 24).
-struct random_model {
-    float log_w[8];
-    float means[8 * 24];
-    float prec[8 * 24 * 24];
-    float log_det[8];
-    gmm_model_view view;
-    random_model(edgekern_test::rng& r, gmm_covariance type, std::size_t k_count, std::size_t d, float offset) {
-        float w_sum = 0.0f;
-        float w[8];
-        for (std::size_t k = 0; k < k_count; ++k) {
-            w[k] = r.uniform_f(0.2f, 1.0f);
-            w_sum += w[k];
-        }
-        for (std::size_t k = 0; k < k_count; ++k) log_w[k] = std::log(w[k] / w_sum);
-        for (std::size_t i = 0; i < k_count * d; ++i) means[i] = offset + r.uniform_f(-3.0f, 3.0f);
-        const std::size_t p_size = edgekern::gmm_precision_size(type, k_count, d);
-        const bool dense = type == gmm_covariance::full || type == gmm_covariance::tied;
-        for (std::size_t i = 0; i < p_size; ++i) {
-            if (dense) {
-                const std::size_t row = (i / d) % d, col = i % d;
-                prec[i] = row == col ? r.uniform_f(0.4f, 2.0f) : (col > row ? r.uniform_f(-0.3f, 0.3f) : 0.0f);
-            } else {
-                prec[i] = r.uniform_f(0.4f, 2.0f);
-            }
-        }
-        for (std::size_t k = 0; k < k_count; ++k) {
-            double s = 0.0;
-            for (std::size_t i = 0; i < d; ++i) {
-                float u = 0.0f;
-                if (type == gmm_covariance::full) u = prec[(k * d + i) * d + i];
-                if (type == gmm_covariance::tied) u = prec[i * d + i];
-                if (type == gmm_covariance::diag) u = prec[k * d + i];
-                if (type == gmm_covariance::spherical) u = prec[k];
-                s += std::log(static_cast<double>(u));
-            }
-            log_det[k] = static_cast<float>(s);
-        }
-        view.type = type;
-        view.n_components = k_count;
-        view.n_features = d;
-        view.log_weights = span<const float>(log_w, k_count);
-        view.means = span<const float>(means, k_count * d);
-        view.precisions_chol = span<const float>(prec, p_size);
-        view.log_det_chol = span<const float>(log_det, k_count);
-    }
-};
-
-constexpr gmm_covariance all_types[] = {gmm_covariance::full, gmm_covariance::tied, gmm_covariance::diag,
-                                        gmm_covariance::spherical};
+using edgekern_test::all_gmm_types;
+using edgekern_test::random_model;
 
 } // namespace
 
@@ -189,7 +142,7 @@ TEST_CASE("gmm f32: matches the float64 oracle on random models, every type, nea
     const std::size_t comps[] = {1, 3, 8};
     const float offsets[] = {0.0f, 5000.0f};
     std::size_t iter = 0;
-    for (gmm_covariance type : all_types)
+    for (gmm_covariance type : all_gmm_types)
         for (std::size_t d : dims)
             for (std::size_t k_count : comps)
                 for (float offset : offsets) {
@@ -198,7 +151,8 @@ TEST_CASE("gmm f32: matches the float64 oracle on random models, every type, nea
                     CAPTURE(d);
                     CAPTURE(k_count);
                     CAPTURE(offset);
-                    random_model rm(r, type, k_count, d, offset);
+                    static random_model rm;
+                    rm.fill(r, type, k_count, d, offset);
                     gmm_model model;
                     REQUIRE(edgekern::gmm_validate(rm.view, model) == status::ok);
                     float x[24];
@@ -225,8 +179,9 @@ TEST_CASE("gmm f32: matches the float64 oracle on random models, every type, nea
 
 TEST_CASE("gmm int16/int8 inputs: float scoring of dequantized values matches the oracle") {
     edgekern_test::rng r(0x1234u);
-    for (gmm_covariance type : all_types) {
-        random_model rm(r, type, 4, 10, 0.0f);
+    for (gmm_covariance type : all_gmm_types) {
+        static random_model rm;
+        rm.fill(r, type, 4, 10, 0.0f);
         gmm_model model;
         REQUIRE(edgekern::gmm_validate(rm.view, model) == status::ok);
         const edgekern::gmm_input_quant q16{0.001f, -7}, q8{0.05f, 3};
@@ -260,7 +215,7 @@ TEST_CASE("gmm int16/int8 inputs: float scoring of dequantized values matches th
         float keep = 42.0f;
         CHECK(edgekern::gmm_log_likelihood(model, span<const std::int16_t>(x16, 10), {0.0f, 0}, keep) ==
               status::invalid_quantization);
-        CHECK(edgekern::gmm_log_likelihood(model, span<const std::int8_t>(x8, 10), {1.0f, 200}, keep) ==
+        CHECK(edgekern::gmm_log_likelihood(model, span<const std::int8_t>(x8, 10), {1.0f, (1 << 23) + 1}, keep) ==
               status::invalid_quantization);
         CHECK(keep == 42.0f);
     }
@@ -268,8 +223,10 @@ TEST_CASE("gmm int16/int8 inputs: float scoring of dequantized values matches th
 
 TEST_CASE("gmm f32: grids with one shared model and with one model per cell") {
     edgekern_test::rng r(77u);
-    random_model shared(r, gmm_covariance::full, 3, 6, 0.0f);
-    random_model other(r, gmm_covariance::diag, 2, 6, 1.0f);
+    static random_model shared;
+    shared.fill(r, gmm_covariance::full, 3, 6, 0.0f);
+    static random_model other;
+    other.fill(r, gmm_covariance::diag, 2, 6, 1.0f);
     gmm_model m_shared, m_other;
     REQUIRE(edgekern::gmm_validate(shared.view, m_shared) == status::ok);
     REQUIRE(edgekern::gmm_validate(other.view, m_other) == status::ok);

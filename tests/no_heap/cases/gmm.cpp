@@ -58,3 +58,32 @@ EDGEKERN_NO_HEAP_CASE(gmm_score_quantized_inputs_and_grids) {
         st = edgekern::gmm_score_grid(edgekern::span<const edgekern::gmm_model>(per_cell), grid, {1, 2, 2}, cells);
     return st == edgekern::status::ok;
 }
+
+EDGEKERN_NO_HEAP_CASE(gmm_fixed_prepare_validate_score) {
+    nh_model m;
+    if (m.st != edgekern::status::ok) return false;
+    std::int32_t means[4], factors[8], consts[2], out[2], one = 0;
+    std::int8_t shifts[2];
+    edgekern::gmm_fixed_model_view v;
+    edgekern::gmm_fixed_model fm16, fm8;
+    edgekern::status st = edgekern::gmm_fixed_from_float(m.model, {0.001f, 0}, edgekern::gmm_fixed_input::s16, means,
+                                                         factors, shifts, consts, v);
+    if (st == edgekern::status::ok) st = edgekern::gmm_validate_fixed(v, fm16);
+    const std::int16_t x16[] = {100, -20, 3, 7};
+    if (st == edgekern::status::ok)
+        st = edgekern::gmm_log_likelihood_fixed(fm16, edgekern::span<const std::int16_t>(x16, 2), one);
+    if (st == edgekern::status::ok)
+        st = edgekern::gmm_log_likelihood_fixed(fm16, edgekern::span<const std::int16_t>(x16), 2, out);
+    std::int32_t means8[4], factors8[8], consts8[2];
+    std::int8_t shifts8[2];
+    if (st == edgekern::status::ok)
+        st = edgekern::gmm_fixed_from_float(m.model, {0.05f, 0}, edgekern::gmm_fixed_input::s8, means8, factors8,
+                                            shifts8, consts8, v);
+    if (st == edgekern::status::ok) st = edgekern::gmm_validate_fixed(v, fm8);
+    const std::int8_t x8[] = {10, -2, 3, 7};
+    if (st == edgekern::status::ok)
+        st = edgekern::gmm_log_likelihood_fixed(fm8, edgekern::span<const std::int8_t>(x8, 2), one);
+    if (st == edgekern::status::ok)
+        st = edgekern::gmm_log_likelihood_fixed(fm8, edgekern::span<const std::int8_t>(x8), 2, out);
+    return st == edgekern::status::ok;
+}

@@ -18,7 +18,9 @@
 EDGEKERN_NAMESPACE_BEGIN
 
 /// Affine quantization of integer inputs: real = scale * (q - zero_point).
-/// @pre scale finite and > 0; zero_point within the input type's range.
+/// @pre scale finite and > 0; |zero_point| <= gmm_max_zero_point (2^23). The zero point may lie outside the input
+/// type's range: that is how data far from zero (a sensor offset) is represented without losing resolution.
+constexpr std::int32_t gmm_max_zero_point = std::int32_t{1} << 23;
 struct gmm_input_quant {
     float scale = 1.0f;
     std::int32_t zero_point = 0;
@@ -47,7 +49,7 @@ struct gmm_load_f32 {
     const float* x;
     float operator()(std::size_t i) const noexcept { return x[i]; }
 };
-/// Reads an affine-quantized sample: scale * (q - zp). (q - zp) is exact in float (|q - zp| < 2^17), so only the
+/// Reads an affine-quantized sample: scale * (q - zp). (q - zp) is exact in float (|q - zp| < 2^24), so only the
 /// product rounds.
 template <class T>
 struct gmm_load_quant {
@@ -138,9 +140,10 @@ inline float gmm_sample_log_likelihood(const gmm_model_view& m, const Load& x, A
     return lse.result();
 }
 
-inline status gmm_check_quant(gmm_input_quant q, std::int32_t lo, std::int32_t hi) noexcept {
+/// scale finite and > 0; |zero_point| <= 2^23, so q - zero_point (|.| < 2^24) is exact in float.
+inline status gmm_check_quant(gmm_input_quant q) noexcept {
     if (!std::isfinite(q.scale) || !(q.scale > 0.0f)) return status::invalid_quantization;
-    if (q.zero_point < lo || q.zero_point > hi) return status::invalid_quantization;
+    if (q.zero_point < -gmm_max_zero_point || q.zero_point > gmm_max_zero_point) return status::invalid_quantization;
     return status::ok;
 }
 
@@ -163,7 +166,7 @@ inline status gmm_check_batch(const gmm_model& model, span<const T> x, std::size
 template <class T, class Arch>
 inline status gmm_batch_quant(const gmm_model& model, span<const T> x, gmm_input_quant q, std::size_t n_samples,
                               span<float> out, Arch tag) noexcept {
-    EDGEKERN_TRY(gmm_check_quant(q, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
+    EDGEKERN_TRY(gmm_check_quant(q));
     EDGEKERN_TRY(gmm_check_batch(model, x, n_samples, out, 1));
     const std::size_t d = model.n_features();
     for (std::size_t s = 0; s < n_samples; ++s)
@@ -209,7 +212,7 @@ inline status gmm_log_likelihood(const gmm_model& model, span<const float> x, st
 }
 
 /// Log-likelihood of one int16 sample with affine quantization (real = scale * (q - zero_point)), scored in float.
-/// @return as the float form, plus invalid_quantization (scale not finite and > 0, zero point outside int16).
+/// @return as the float form, plus invalid_quantization (scale not finite and > 0, |zero point| > 2^23).
 /// Numerics: dequantization rounds once per element (scale * exact integer); then as the float form.
 template <class Arch = arch::default_arch, detail::gmm_enable_if_arch_t<Arch> = 0>
 inline status gmm_log_likelihood(const gmm_model& model, span<const std::int16_t> x, gmm_input_quant q, float& out,
@@ -219,7 +222,7 @@ inline status gmm_log_likelihood(const gmm_model& model, span<const std::int16_t
     out = r;
     return status::ok;
 }
-/// int8 form of the above (zero point within int8).
+/// int8 form of the above.
 template <class Arch = arch::default_arch, detail::gmm_enable_if_arch_t<Arch> = 0>
 inline status gmm_log_likelihood(const gmm_model& model, span<const std::int8_t> x, gmm_input_quant q, float& out,
                                  Arch tag = {}) noexcept {
