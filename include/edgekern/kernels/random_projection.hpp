@@ -29,10 +29,13 @@
 #include "edgekern/fixed/quantize.hpp"
 #include "edgekern/kernels/random_projection/scalar.hpp"
 #include "edgekern/kernels/random_projection/sklearn.hpp"
+#if defined(EDGEKERN_HAS_CORTEX_M_DSP)
+#include "edgekern/kernels/random_projection/cortex_m_dsp.hpp"
+#endif
 
 #if !defined(EDGEKERN_RP_TILE_BYTES)
 #if defined(EDGEKERN_HAS_CORTEX_M)
-#define EDGEKERN_RP_TILE_BYTES 1024 ///< stack bytes for generated/unpacked matrix rows (Cortex-M)
+#define EDGEKERN_RP_TILE_BYTES 2048 ///< stack bytes for generated/unpacked matrix rows (Cortex-M)
 #else
 #define EDGEKERN_RP_TILE_BYTES 16384 ///< stack bytes for generated/unpacked matrix rows (hosts)
 #endif
@@ -355,27 +358,35 @@ inline void rp_expand_rows(const rp_matrix& m, std::size_t r0, std::size_t rows,
     }
 }
 
+/// Applies rows [r0, r0 + rows) of a matrix (rows of d entries at w, contiguous) to every vector of a batch:
+/// sink(v, r0, rows, acc) with acc[r] = sum_j w[r][j] x_v[j]. rows <= 16. The last parameter picks the
+/// implementation by tag closeness (backends overload it for a tile-level kernel); Arch is passed on to the dots.
+template <class Acc, class W, class In, class Sink, class Arch>
+void rp_apply_tile(const W* w, std::size_t r0, std::size_t rows, std::size_t n_vectors, const In* x, std::size_t d,
+                   Sink& sink, Arch, arch::scalar) noexcept {
+    Acc acc[16];
+    for (std::size_t v = 0; v < n_vectors; ++v) {
+        for (std::size_t r = 0; r < rows; ++r) acc[r] = Acc{};
+        rp_dot_rows(w, d, rows, x + v * d, d, acc, Arch{});
+        sink(v, r0, rows, acc);
+    }
+}
+
 /// Runs acc[v][r] = sum_j W[r][j] x_v[j] over the batch and hands each finished tile to sink(v, r0, rows, acc).
 template <class In, class Acc, class Sink, class Arch>
 void rp_run(const rp_matrix& m, std::size_t n_vectors, const In* x, Sink&& sink, Arch) noexcept {
     const std::size_t k = m.n_components;
     const std::size_t d = m.n_features;
-    Acc acc[rp_row_tile];
     if (m.storage == rp_storage::s8 || m.storage == rp_storage::f32) {
         for (std::size_t r0 = 0; r0 < k; r0 += rp_row_tile) {
             const std::size_t rows = (k - r0 < rp_row_tile) ? k - r0 : rp_row_tile;
-            for (std::size_t v = 0; v < n_vectors; ++v) {
-                for (std::size_t r = 0; r < rows; ++r) acc[r] = Acc{};
-                if constexpr (std::is_same<In, float>::value) {
-                    if (m.storage == rp_storage::f32)
-                        rp_dot_rows(m.f32.data() + r0 * d, d, rows, x + v * d, d, acc, Arch{});
-                    else
-                        rp_dot_rows(m.s8.data() + r0 * d, d, rows, x + v * d, d, acc, Arch{});
-                } else {
-                    rp_dot_rows(m.s8.data() + r0 * d, d, rows, x + v * d, d, acc, Arch{});
+            if constexpr (std::is_same<In, float>::value) {
+                if (m.storage == rp_storage::f32) {
+                    rp_apply_tile<Acc>(m.f32.data() + r0 * d, r0, rows, n_vectors, x, d, sink, Arch{}, Arch{});
+                    continue;
                 }
-                sink(v, r0, rows, acc);
             }
+            rp_apply_tile<Acc>(m.s8.data() + r0 * d, r0, rows, n_vectors, x, d, sink, Arch{}, Arch{});
         }
         return;
     }
@@ -386,14 +397,11 @@ void rp_run(const rp_matrix& m, std::size_t n_vectors, const In* x, Sink&& sink,
         for (std::size_t r0 = 0; r0 < k; r0 += tile_rows) {
             const std::size_t rows = (k - r0 < tile_rows) ? k - r0 : tile_rows;
             rp_expand_rows(m, r0, rows, 0, d, tile, Arch{});
-            for (std::size_t v = 0; v < n_vectors; ++v) {
-                for (std::size_t r = 0; r < rows; ++r) acc[r] = Acc{};
-                rp_dot_rows(tile, d, rows, x + v * d, d, acc, Arch{});
-                sink(v, r0, rows, acc);
-            }
+            rp_apply_tile<Acc>(tile, r0, rows, n_vectors, x, d, sink, Arch{}, Arch{});
         }
         return;
     }
+    Acc acc[1];
     for (std::size_t v = 0; v < n_vectors; ++v) {
         for (std::size_t r = 0; r < k; ++r) {
             acc[0] = Acc{};

@@ -84,6 +84,11 @@ inline void rp_dot_rows(const float* w, std::size_t stride, std::size_t rows, co
     }
 }
 
+/// Tile-level kernel (defined in random_projection.hpp; backends add overloads on the last tag).
+template <class Acc, class W, class In, class Sink, class Arch>
+void rp_apply_tile(const W* w, std::size_t r0, std::size_t rows, std::size_t n_vectors, const In* x, std::size_t d,
+                   Sink& sink, Arch, arch::scalar) noexcept;
+
 /// Unpacks n ternary entries starting at entry `col0` of a packed row (2 bits each, entry j in bits 2 (j % 4) of
 /// byte j / 4: 00 -> 0, 01 -> +1, 11 -> -1, 10 -> 0).
 inline void rp_unpack_ternary(const std::uint8_t* row, std::size_t col0, std::size_t n, std::int8_t* out) noexcept {
