@@ -51,13 +51,16 @@ constexpr std::size_t omp_gram_size(std::size_t n_atoms) noexcept {
     return n_atoms * n_atoms;
 }
 
-/// Floats of scratch omp_encode_batch needs: the transposed dictionary padded to a multiple of omp_atom_pad atoms
-/// (dim x Kp) plus one tile of correlations (omp_batch_tile x Kp). Independent of the backend.
+/// Floats of scratch omp_encode_batch needs, with Kp = n_atoms rounded up to a multiple of omp_atom_pad: the
+/// transposed dictionary (dim x Kp), one tile of correlations (omp_batch_tile x Kp) and the Gram matrix with
+/// rows padded to Kp (n_atoms x Kp). Independent of the backend.
 /// 0 when the size does not fit in size_t.
 constexpr std::size_t omp_batch_scratch_size(std::size_t n_atoms, std::size_t dim) noexcept {
     const std::size_t kp = detail::omp_round_up(n_atoms, omp_atom_pad);
     std::size_t rows = 0, out = 0;
-    if (kp < n_atoms || !checked_add(dim, omp_batch_tile, rows) || !checked_mul(rows, kp, out)) return 0;
+    if (kp < n_atoms || !checked_add(dim, omp_batch_tile, rows) || !checked_add(rows, n_atoms, rows) ||
+        !checked_mul(rows, kp, out))
+        return 0;
     return out;
 }
 
@@ -123,7 +126,10 @@ inline status omp_check_gram(span<const float> g, std::size_t n_atoms, float uni
 /// Writes one dense code row (zeros + support) and the optional residual.
 inline void omp_write_code(float* code, std::size_t n_atoms, const std::size_t* idx, const float* gamma, std::size_t n,
                            float err, float* residual) noexcept {
-    for (std::size_t k = 0; k < n_atoms; ++k) code[k] = 0.0f;
+    std::size_t k = 0;
+    for (; k + omp_block <= n_atoms; k += omp_block)
+        for (std::size_t j = 0; j < omp_block; ++j) code[k + j] = 0.0f;
+    for (; k < n_atoms; ++k) code[k] = 0.0f;
     for (std::size_t m = 0; m < n; ++m) code[idx[m]] = gamma[m];
     if (residual != nullptr) *residual = err;
 }
@@ -227,8 +233,7 @@ status omp_encode(span<const float> dictionary, span<const float> gram, span<con
         overlaps(residual_sq, signal) || overlaps(residual_sq, dictionary) || overlaps(residual_sq, gram) ||
         overlaps(residual_sq.first(1), out_code))
         return status::aliasing;
-    float xx = 0.0f;
-    for (std::size_t i = 0; i < dim; ++i) xx += signal[i] * signal[i];
+    const float xx = detail::omp_sum_squares(signal.data(), dim);
     if (!std::isfinite(xx)) return status::non_finite;
 
     const float* d = dictionary.data();
@@ -300,10 +305,7 @@ status omp_encode_batch(span<const float> dictionary, span<const float> gram, sp
         if (overlaps(c_out, in) || overlaps(r_out, in) || overlaps(s_out, in)) return status::aliasing;
     if (overlaps(c_out, r_out) || overlaps(c_out, s_out) || overlaps(r_out, s_out)) return status::aliasing;
     for (std::size_t s = 0; s < n_signals; ++s) {
-        float xx = 0.0f;
-        const float* x = signals.data() + s * dim;
-        for (std::size_t i = 0; i < dim; ++i) xx += x[i] * x[i];
-        if (!std::isfinite(xx)) return status::non_finite;
+        if (!std::isfinite(detail::omp_sum_squares(signals.data() + s * dim, dim))) return status::non_finite;
     }
 
     const std::size_t kp = detail::omp_round_up(k_atoms, omp_atom_pad);
@@ -312,8 +314,10 @@ status omp_encode_batch(span<const float> dictionary, span<const float> gram, sp
     const float* d = dictionary.data();
     for (std::size_t i = 0; i < dim; ++i)
         for (std::size_t k = 0; k < kp; ++k) dt[i * kp + k] = k < k_atoms ? d[k * dim + i] : 0.0f;
-    const float* g = gram.data();
-    auto column = [g, k_atoms](std::size_t j, std::size_t) noexcept -> const float* { return g + j * k_atoms; };
+    float* gp = corr + omp_batch_tile * kp;
+    for (std::size_t a = 0; a < k_atoms; ++a)
+        for (std::size_t k = 0; k < kp; ++k) gp[a * kp + k] = k < k_atoms ? gram[a * k_atoms + k] : 0.0f;
+    auto column = [gp, kp](std::size_t j, std::size_t) noexcept -> const float* { return gp + j * kp; };
     const std::size_t max_iter = detail::omp_max_iter<MaxSparsity>(p);
     for (std::size_t t0 = 0; t0 < n_signals; t0 += omp_batch_tile) {
         const std::size_t rows = n_signals - t0 < omp_batch_tile ? n_signals - t0 : omp_batch_tile;
@@ -321,13 +325,12 @@ status omp_encode_batch(span<const float> dictionary, span<const float> gram, sp
         detail::omp_correlate_tile(dt, kp, dim, xt, rows, corr, Arch{});
         for (std::size_t r = 0; r < rows; ++r) {
             const float* x = xt + r * dim;
-            float xx = 0.0f;
-            for (std::size_t i = 0; i < dim; ++i) xx += x[i] * x[i];
+            const float xx = detail::omp_sum_squares(x, dim);
             std::size_t idx[MaxSparsity];
             float gamma[MaxSparsity];
             float err = 0.0f;
-            const std::size_t n = detail::omp_solve_one<MaxAtoms, MaxSparsity>(corr + r * kp, xx, k_atoms, max_iter,
-                                                                               p.tol, column, idx, gamma, err);
+            const std::size_t n = detail::omp_solve_one<MaxAtoms, MaxSparsity>(corr + r * kp, xx, kp, max_iter, p.tol,
+                                                                               column, idx, gamma, err);
             detail::omp_write_code(codes.data() + (t0 + r) * k_atoms, k_atoms, idx, gamma, n, err,
                                    residual_sq.empty() ? nullptr : residual_sq.data() + t0 + r);
         }

@@ -27,7 +27,7 @@ float g_codes[64 * max_atoms];
 float g_codes2[64 * max_atoms];
 float g_res[64];
 float g_res2[64];
-float g_scratch[(128 + ek::omp_batch_tile) * max_atoms];
+float g_scratch[ek::omp_batch_scratch_size(max_atoms, 128)];
 
 void random_dictionary(edgekern_test::rng& r, std::size_t k, std::size_t n) {
     for (std::size_t i = 0; i < k * n; ++i) g_dict[i] = r.uniform_f(-1.0f, 1.0f);
@@ -254,8 +254,8 @@ TEST_CASE("omp_f32 bad input returns a status and leaves outputs untouched") {
     p.n_atoms = k;
     p.dim = n;
     p.n_nonzero = 2;
-    float codes[ns * k], res[ns], scratch[(n + ek::omp_batch_tile) * 16];
-    REQUIRE(ek::omp_batch_scratch_size(k, n) == (n + ek::omp_batch_tile) * 16);
+    float codes[ns * k], res[ns], scratch[ek::omp_batch_scratch_size(k, n)];
+    static_assert(ek::omp_batch_scratch_size(k, n) == (n + ek::omp_batch_tile + k) * 16, "scratch formula");
     auto run = [&](span<const float> dict, span<const float> gram, span<const float> sig, const ek::omp_params& pp,
                    span<float> sc) {
         for (float& c : codes) c = 7.0f;

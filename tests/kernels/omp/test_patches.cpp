@@ -216,7 +216,7 @@ TEST_CASE("pipeline composition: patches -> batch OMP -> reconstruction; exact a
     op.n_atoms = k;
     op.dim = dim;
     op.n_nonzero = 16;
-    static float codes[8 * k], res[8], recon[8 * dim], scratch[(dim + ek::omp_batch_tile) * 32];
+    static float codes[8 * k], res[8], recon[8 * dim], scratch[ek::omp_batch_scratch_size(k, dim)];
     for (auto& v : g_accum) v = 0.0f;
     const std::size_t n = g.count();
     for (std::size_t first = 0; first < n; first += 8) {

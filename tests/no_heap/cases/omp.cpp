@@ -12,7 +12,7 @@ float g_sig[k_signals * k_dim];
 float g_codes[k_signals * k_atoms];
 float g_res[k_signals];
 float g_codes9[9 * k_atoms];
-float g_scratch[(k_dim + edgekern::omp_batch_tile) * 16];
+float g_scratch[edgekern::omp_batch_scratch_size(k_atoms, k_dim)];
 
 bool omp_setup() {
     for (std::size_t i = 0; i < k_atoms * k_dim; ++i) g_dict[i] = static_cast<float>((i * 7 + 3) % 11) - 5.0f;

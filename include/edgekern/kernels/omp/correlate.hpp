@@ -85,18 +85,26 @@ EDGEKERN_FORCE_INLINE void omp_correlate_block(const float* EDGEKERN_RESTRICT dt
                                                const float* EDGEKERN_RESTRICT x, float* EDGEKERN_RESTRICT c) noexcept {
     using batch = xsimd::batch<float, A>;
     constexpr std::size_t w = batch::size;
+    // The fixed-count loops are fully unrolled so the accumulators live in registers.
     batch acc[R][CV];
+#pragma GCC unroll 16
     for (std::size_t r = 0; r < R; ++r)
+#pragma GCC unroll 16
         for (std::size_t v = 0; v < CV; ++v) acc[r][v] = batch(0.0f);
     for (std::size_t i = 0; i < dim; ++i) {
         batch d[CV];
+#pragma GCC unroll 16
         for (std::size_t v = 0; v < CV; ++v) d[v] = batch::load_unaligned(dt + i * kp + v * w);
+#pragma GCC unroll 16
         for (std::size_t r = 0; r < R; ++r) {
             const batch xr(x[r * dim + i]);
+#pragma GCC unroll 16
             for (std::size_t v = 0; v < CV; ++v) acc[r][v] = xsimd::fma(xr, d[v], acc[r][v]);
         }
     }
+#pragma GCC unroll 16
     for (std::size_t r = 0; r < R; ++r)
+#pragma GCC unroll 16
         for (std::size_t v = 0; v < CV; ++v) acc[r][v].store_unaligned(c + r * kp + v * w);
 }
 

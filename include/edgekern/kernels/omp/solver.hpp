@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 
 #include "edgekern/config.hpp"
 
@@ -27,39 +28,99 @@ constexpr float omp_correlation_floor = 1e-10f;
 
 namespace detail {
 
-/// Runs Batch-OMP for one signal. `column(j, slot)` returns a pointer to the n_atoms correlations of atom j with
-/// every atom (row j of G); `slot` is the position j takes in the active set (for callers that compute columns on
-/// demand). Writes the active atoms to idx[0..n) and their coefficients to gamma[0..n); returns n. `err` receives
-/// the squared residual norm. Never produces NaN from finite input: a pivot below the floor, a non-finite
-/// coefficient or an exhausted correlation stops the loop with the previous (valid) solution.
+/// The per-signal loops run over whole blocks of this many floats (a compile-time trip count the compiler turns
+/// into vector code at -O2 on every target) and a scalar tail.
+constexpr std::size_t omp_block = 16;
+
+/// Index of the first maximum of |a[k]| over k < len, and that maximum (0 when len is 0): 16 lanes keep their own
+/// running maximum and its first index (strict > keeps the earliest), then the lanes are merged preferring the
+/// smaller index on ties, which gives exactly the sequential first argmax.
+inline std::size_t omp_argmax_abs(const float* EDGEKERN_RESTRICT a, std::size_t len, float& max_abs) noexcept {
+    float m[omp_block] = {};
+    std::uint32_t id[omp_block] = {};
+    std::size_t k = 0;
+    for (; k + omp_block <= len; k += omp_block)
+        for (std::size_t j = 0; j < omp_block; ++j) {
+            const float v = std::fabs(a[k + j]);
+            const bool gt = v > m[j];
+            m[j] = gt ? v : m[j];
+            id[j] = gt ? static_cast<std::uint32_t>(k + j) : id[j];
+        }
+    // tree merge of the lanes (select, no branches): the larger value wins, the smaller index on a tie
+    for (std::size_t step = omp_block / 2; step >= 1; step /= 2)
+        for (std::size_t j = 0; j < step; ++j) {
+            const bool take = m[j + step] > m[j] || (m[j + step] == m[j] && id[j + step] < id[j]);
+            m[j] = take ? m[j + step] : m[j];
+            id[j] = take ? id[j + step] : id[j];
+        }
+    float best = m[0];
+    std::size_t best_k = id[0];
+    for (; k < len; ++k)
+        if (std::fabs(a[k]) > best) {
+            best = std::fabs(a[k]);
+            best_k = k;
+        }
+    max_abs = best;
+    return best_k;
+}
+
+/// dst[k] = src[k]
+inline void omp_copy(float* EDGEKERN_RESTRICT dst, const float* EDGEKERN_RESTRICT src, std::size_t len) noexcept {
+    std::size_t k = 0;
+    for (; k + omp_block <= len; k += omp_block)
+        for (std::size_t j = 0; j < omp_block; ++j) dst[k + j] = src[k + j];
+    for (; k < len; ++k) dst[k] = src[k];
+}
+
+/// a[k] -= g * x[k]
+inline void omp_sub_scaled(float* EDGEKERN_RESTRICT a, const float* EDGEKERN_RESTRICT x, float g,
+                           std::size_t len) noexcept {
+    std::size_t k = 0;
+    for (; k + omp_block <= len; k += omp_block)
+        for (std::size_t j = 0; j < omp_block; ++j) a[k + j] -= g * x[k + j];
+    for (; k < len; ++k) a[k] -= g * x[k];
+}
+
+/// sum x[i]^2 with 16 partial sums (lane j sums i = j mod 16), then the partial sums in order; the same order on
+/// every backend.
+inline float omp_sum_squares(const float* EDGEKERN_RESTRICT x, std::size_t len) noexcept {
+    float s[omp_block] = {};
+    std::size_t i = 0;
+    for (; i + omp_block <= len; i += omp_block)
+        for (std::size_t j = 0; j < omp_block; ++j) s[j] += x[i + j] * x[i + j];
+    float r = 0.0f;
+    for (; i < len; ++i) r += x[i] * x[i];
+    for (std::size_t j = 0; j < omp_block; ++j) r += s[j];
+    return r;
+}
+
+/// Runs Batch-OMP for one signal. alpha0 and every column hold `len` floats (n_atoms, or n_atoms padded with zeros
+/// to a multiple of omp_block by the batch path; len <= MaxAtoms rounded up to omp_block). `column(j, slot)` returns a
+/// pointer to the correlations of atom j with every atom (row j of G); `slot` is the position j takes in the active set
+/// (for callers that compute columns on demand). Writes the active atoms to idx[0..n) and their coefficients to
+/// gamma[0..n); returns n. `err` receives the squared residual norm. Never produces NaN from finite input: a pivot
+/// below the floor, a non-finite coefficient or an exhausted correlation stops the loop with the previous (valid)
+/// solution.
 template <std::size_t MaxAtoms, std::size_t MaxSparsity, class ColumnFn>
-inline std::size_t omp_solve_one(const float* alpha0, float xx, std::size_t n_atoms, std::size_t max_iter, float tol,
+inline std::size_t omp_solve_one(const float* alpha0, float xx, std::size_t len, std::size_t max_iter, float tol,
                                  ColumnFn&& column, std::size_t* idx, float* gamma, float& err) noexcept {
-    float alpha[MaxAtoms];
-    bool used[MaxAtoms];
+    constexpr std::size_t cap = (MaxAtoms + omp_block - 1) / omp_block * omp_block;
+    float alpha[cap];                      // chosen atoms' entries are kept at exactly 0
+    if (len > cap) len = cap;              // callers guarantee len <= cap; this tells the compiler
     float chol[MaxSparsity * MaxSparsity]; // lower triangle, row-major, stride MaxSparsity
     const float* cols[MaxSparsity];
     float rhs[MaxSparsity];
     float y[MaxSparsity];
     float g[MaxSparsity];
-    for (std::size_t k = 0; k < n_atoms; ++k) {
-        alpha[k] = alpha0[k];
-        used[k] = false;
-    }
+    omp_copy(alpha, alpha0, len);
     err = xx;
     const float floor = omp_correlation_floor * xx;
     std::size_t n = 0;
     while (n < max_iter) {
-        std::size_t best = n_atoms;
+        // chosen atoms hold 0 and so can only win when nothing is left (caught by the floor test)
         float best_abs = 0.0f;
-        for (std::size_t k = 0; k < n_atoms; ++k) {
-            const float a = std::fabs(alpha[k]);
-            if (!used[k] && a > best_abs) {
-                best_abs = a;
-                best = k;
-            }
-        }
-        if (best == n_atoms || best_abs * best_abs <= floor) break;
+        const std::size_t best = omp_argmax_abs(alpha, len, best_abs);
+        if (!(best_abs * best_abs > floor) || !(best_abs > 0.0f)) break;
         const float* col = column(best, n);
         const float gjj = col[best];
         float* row = chol + n * MaxSparsity;
@@ -98,7 +159,6 @@ inline std::size_t omp_solve_one(const float* alpha0, float xx, std::size_t n_at
             finite = finite && std::isfinite(g[m]);
         }
         if (!finite) break; // gamma from the previous iteration is still in `gamma`
-        used[best] = true;
         n = m_act;
         float explained = 0.0f;
         for (std::size_t m = 0; m < n; ++m) {
@@ -107,11 +167,9 @@ inline std::size_t omp_solve_one(const float* alpha0, float xx, std::size_t n_at
         }
         err = xx - explained;
         if (err < 0.0f) err = 0.0f;
-        for (std::size_t k = 0; k < n_atoms; ++k) {
-            float a = alpha0[k];
-            for (std::size_t m = 0; m < n; ++m) a -= g[m] * cols[m][k];
-            alpha[k] = a;
-        }
+        omp_copy(alpha, alpha0, len);
+        for (std::size_t m = 0; m < n; ++m) omp_sub_scaled(alpha, cols[m], g[m], len);
+        for (std::size_t m = 0; m < n; ++m) alpha[idx[m]] = 0.0f; // chosen atoms are never chosen again
         if (tol >= 0.0f && err <= tol) break;
     }
     return n;
