@@ -24,31 +24,29 @@ inline std::int32_t rdbypot(std::int32_t x, int exponent) {
     if (remainder > threshold) q += 1;
     return static_cast<std::int32_t>(q);
 }
+inline std::int32_t sat32(long long v) {
+    return v > INT32_MAX ? INT32_MAX : (v < INT32_MIN ? INT32_MIN : static_cast<std::int32_t>(v));
+}
 /// TFLite MultiplyByQuantizedMultiplier, int32 accumulator. single = TFLITE_SINGLE_ROUNDING.
+/// Where TFLite's reference overflows (x * 2^left beyond int32, a result beyond int32) the library's documented
+/// choice is saturation (edgekern/fixed/quantize.hpp); the oracle saturates there too.
 inline std::int32_t mbqm(std::int32_t x, std::int32_t m, int shift, bool single) {
     if (single) {
         int total = 31 - shift;
         long long r = (static_cast<long long>(x) * m + (1LL << (total - 1))) >> total;
-        return static_cast<std::int32_t>(r);
+        return sat32(r);
     }
     int left = shift > 0 ? shift : 0;
     int right = shift > 0 ? 0 : -shift;
-    long long shifted = static_cast<long long>(x) * (1LL << left);
-    // the reference multiplies in int32: keep the low 32 bits
-    std::uint32_t low = static_cast<std::uint32_t>(static_cast<unsigned long long>(shifted) & 0xFFFFFFFFull);
-    std::int32_t xs = low >= 0x80000000u ? static_cast<std::int32_t>(static_cast<long long>(low) - (1LL << 32))
-                                         : static_cast<std::int32_t>(low);
+    std::int32_t xs = sat32(static_cast<long long>(x) * (1LL << left));
     return rdbypot(srdhm(xs, m), right);
 }
-/// TFLite MultiplyByQuantizedMultiplier, int64 accumulator (16x8).
+/// TFLite MultiplyByQuantizedMultiplier, int64 accumulator (16x8), result saturated to int32.
 inline std::int32_t mbqm64(long long x, std::int32_t m, int shift) {
     long long reduced = m < 0x7FFF0000 ? ((static_cast<long long>(m) + (1 << 15)) >> 16) : 0x7FFF;
     int total = 15 - shift;
     long long v = x * reduced + (1LL << (total - 1));
-    long long r = v >> total;
-    std::uint32_t low = static_cast<std::uint32_t>(static_cast<unsigned long long>(r) & 0xFFFFFFFFull);
-    return low >= 0x80000000u ? static_cast<std::int32_t>(static_cast<long long>(low) - (1LL << 32))
-                              : static_cast<std::int32_t>(low);
+    return sat32(v >> total);
 }
 inline std::int32_t clampi(std::int32_t v, std::int32_t lo, std::int32_t hi) {
     return v < lo ? lo : (v > hi ? hi : v);

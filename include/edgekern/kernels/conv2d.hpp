@@ -43,7 +43,7 @@ struct conv2d_params {
     /// Float clamp of the f32 overloads.
     float float_min = -std::numeric_limits<float>::infinity();
     float float_max = std::numeric_limits<float>::infinity();
-    conv_rounding rounding = conv_rounding::double_rounding;
+    rounding_mode rounding = rounding_mode::double_rounding;
 };
 
 /// Output extent of one spatial axis for the given padding (TFLite conventions), or 0 when the window does not fit.
@@ -211,10 +211,11 @@ status conv2d(const conv2d_params& p, span<const std::int8_t> input, span<const 
 
 /// int16 x int8 -> int16 convolution with int64 bias and int64 accumulation (TFLite 16x8, int64-bias variant).
 /// Layouts and params as the s8 overload; zero points must be 0 (symmetric int16).
-/// @pre reduction <= 2^24 (conv_s16_s64acc_max_reduction); shift in [-31, 14].
+/// @pre reduction <= 2^24 (conv_s16_s64acc_max_reduction); shift in [-31, 30].
 /// @return as the s8 overload.
 /// Numerics: exact int64 accumulation; requantization with the multiplier rounded to 16 bits,
-/// q = (acc * m16 + 2^(14 - shift)) >> (15 - shift), truncated to int32 as TFLite does, then clamped.
+/// q = (acc * m16 + 2^(14 - shift)) >> (15 - shift), saturated to int32 (edgekern::requantize_16x8_int64), then
+/// clamped.
 template <class Arch = arch::default_arch>
 status conv2d(const conv2d_params& p, span<const std::int16_t> input, span<const std::int8_t> filter,
               span<const std::int64_t> bias, span<const std::int32_t> multiplier, span<const std::int32_t> shift,
@@ -222,7 +223,7 @@ status conv2d(const conv2d_params& p, span<const std::int16_t> input, span<const
     detail::conv_geom g{};
     std::int32_t lo = 0, hi = 0;
     EDGEKERN_TRY(detail::check_conv2d_q(p, input, filter, bias, multiplier, shift, output,
-                                        conv_s16_s64acc_max_reduction, 14, g, lo, hi));
+                                        conv_s16_s64acc_max_reduction, 30, g, lo, hi));
     const detail::epilogue_s64 epi{bias.empty() ? nullptr : bias.data(),
                                    multiplier.data(),
                                    shift.data(),

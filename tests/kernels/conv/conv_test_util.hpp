@@ -141,7 +141,7 @@ inline std::vector<std::int8_t> reference_conv_s8(const conv_case& c) {
     const int lo = c.p.act_min < -128 ? -128 : c.p.act_min;
     const int hi = c.p.act_max > 127 ? 127 : c.p.act_max;
     conv_ref::finish_s32(acc.data(), acc.size(), g.oc, c.mult.data(), c.shift.data(), c.mult.size() != 1,
-                         c.p.output_zero_point, lo, hi, c.p.rounding == edgekern::conv_rounding::single_rounding,
+                         c.p.output_zero_point, lo, hi, c.p.rounding == edgekern::rounding_mode::single_rounding,
                          out.data());
     return out;
 }

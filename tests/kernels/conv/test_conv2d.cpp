@@ -23,7 +23,7 @@ TEST_CASE("conv2d s8: scalar equals the reference over random geometries, both r
     for (int t = 0; t < cases; ++t) {
         conv_case c = random_conv_case(r, false);
         for (int single = 0; single < 2; ++single) {
-            c.p.rounding = single ? edgekern::conv_rounding::single_rounding : edgekern::conv_rounding::double_rounding;
+            c.p.rounding = single ? edgekern::rounding_mode::single_rounding : edgekern::rounding_mode::double_rounding;
             std::vector<std::int8_t> expect = reference_conv_s8(c);
             std::vector<std::int8_t> got(expect.size(), 0x55);
             const status st = edgekern::conv2d(c.p, span<const std::int8_t>(c.in), span<const std::int8_t>(c.w),
@@ -43,7 +43,7 @@ TEST_CASE("conv2d s8: every backend equals scalar bit for bit") {
     const int cases = edgekern_test::sweep_stride == 1 ? 200 : 10;
     for (int t = 0; t < cases; ++t) {
         conv_case c = random_conv_case(r, t % 3 == 0);
-        c.p.rounding = t % 2 ? edgekern::conv_rounding::single_rounding : edgekern::conv_rounding::double_rounding;
+        c.p.rounding = t % 2 ? edgekern::rounding_mode::single_rounding : edgekern::rounding_mode::double_rounding;
         std::vector<std::int8_t> base(out_size(c), 0);
         REQUIRE(edgekern::conv2d(c.p, span<const std::int8_t>(c.in), span<const std::int8_t>(c.w),
                                  span<const std::int32_t>(c.bias), span<const std::int32_t>(c.mult),
@@ -80,7 +80,7 @@ TEST_CASE("conv2d s8: extreme zero points, clamps, multipliers and shifts stay e
             for (auto& s : c.shift) s = static_cast<std::int32_t>(r.uniform(-31, 2));
         }
         for (auto& x : c.in) x = static_cast<std::int8_t>(r.uniform(0, 1) ? -128 : 127);
-        c.p.rounding = t % 2 ? edgekern::conv_rounding::single_rounding : edgekern::conv_rounding::double_rounding;
+        c.p.rounding = t % 2 ? edgekern::rounding_mode::single_rounding : edgekern::rounding_mode::double_rounding;
         std::vector<std::int8_t> expect = reference_conv_s8(c);
         edgekern_test::for_each_arch([&](auto tag) {
             std::vector<std::byte> scratch(edgekern::conv2d_scratch_size(c.p, tag));
@@ -143,7 +143,7 @@ TEST_CASE("conv2d s16x8: int64 and int32 accumulation variants equal the referen
         std::vector<long long> b32(c.bias.begin(), c.bias.end());
         conv_ref::conv_acc(g, in16.data(), c.w.data(), b32.empty() ? nullptr : b32.data(), 0, acc.data());
         for (int single = 0; single < 2; ++single) {
-            c.p.rounding = single ? edgekern::conv_rounding::single_rounding : edgekern::conv_rounding::double_rounding;
+            c.p.rounding = single ? edgekern::rounding_mode::single_rounding : edgekern::rounding_mode::double_rounding;
             std::vector<std::int16_t> e32(acc.size());
             conv_ref::finish_s32(acc.data(), acc.size(), g.oc, c.mult.data(), c.shift.data(), c.mult.size() != 1, 0,
                                  -32768, 32767, single != 0, e32.data());

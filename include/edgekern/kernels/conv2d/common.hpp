@@ -11,13 +11,9 @@
 #include "edgekern/core/checked_math.hpp"
 #include "edgekern/core/span.hpp"
 #include "edgekern/core/status.hpp"
+#include "edgekern/fixed/quantize.hpp"
 
 EDGEKERN_NAMESPACE_BEGIN
-
-/// Requantization rounding of the conv family (NUMERICS.md section 1).
-/// double_rounding: TFLite-Micro / CMSIS-NN default (saturating rounding doubling high multiply, then a rounding
-/// shift right, half away from zero). single_rounding: TFLITE_SINGLE_ROUNDING (one 64-bit rounding shift).
-enum class conv_rounding : std::uint8_t { double_rounding, single_rounding };
 
 /// How the spatial padding of a convolution or pooling window is chosen.
 /// valid: no padding; same: TFLite SAME (output = ceil(in / stride), the odd pixel of padding at bottom/right);
@@ -53,58 +49,9 @@ constexpr std::int64_t wrap_add_s64(std::int64_t a, std::int64_t b) noexcept {
     return wrap_s64(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
 }
 
-// ---- requantization (NUMERICS.md section 1), written once here for the whole family --------------------------
-
-/// gemmlowp SaturatingRoundingDoublingHighMul: round to nearest, ties toward +infinity, INT32_MIN^2 saturates.
-constexpr std::int32_t conv_srdhm(std::int32_t a, std::int32_t b) noexcept {
-    if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
-    const std::int64_t ab = std::int64_t{a} * std::int64_t{b};
-    const std::int64_t nudge = ab >= 0 ? (std::int64_t{1} << 30) : (1 - (std::int64_t{1} << 30));
-    // C++ division truncates toward zero, as gemmlowp's reference does.
-    return static_cast<std::int32_t>((ab + nudge) / (std::int64_t{1} << 31));
-}
-
-/// gemmlowp RoundingDivideByPOT (half away from zero); exponent in [0, 31], 64-bit mask (no 1 << 31 UB).
-constexpr std::int32_t conv_rounding_divide_by_pot(std::int32_t x, int exponent) noexcept {
-    const std::int64_t mask = (std::int64_t{1} << exponent) - 1;
-    const std::int64_t rem = std::int64_t{x} & mask;
-    const std::int64_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-    return static_cast<std::int32_t>((x >> exponent) + (rem > threshold ? 1 : 0));
-}
-
-/// acc * multiplier * 2^(shift - 31), rounded as `mode` says (TFLite MultiplyByQuantizedMultiplier).
-/// @pre multiplier in [2^30, 2^31) or 0; shift in [-31, 30]; in double rounding, acc * 2^max(shift,0) must not
-/// overflow int32 (the left shift is done by wrapping multiplication as TFLite's reference does).
-constexpr std::int32_t conv_requantize(std::int32_t acc, std::int32_t multiplier, std::int32_t shift,
-                                       conv_rounding mode) noexcept {
-    if (mode == conv_rounding::double_rounding) {
-        const int left = shift > 0 ? shift : 0;
-        const int right = shift > 0 ? 0 : -shift;
-        const std::int32_t a = wrap_s32(static_cast<std::uint32_t>(acc) << left);
-        return conv_rounding_divide_by_pot(conv_srdhm(a, multiplier), right);
-    }
-    const int total = 31 - shift; // in [1, 62]
-    const std::int64_t round = std::int64_t{1} << (total - 1);
-    const std::int64_t prod = std::int64_t{acc} * std::int64_t{multiplier};
-    return static_cast<std::int32_t>((prod + round) >> total);
-}
-
-/// TFLite 16x8 requantization of an int64 accumulator with the multiplier reduced to 16 bits (int64 math).
-constexpr std::int32_t conv_requantize_16x8_int64(std::int64_t acc, std::int32_t multiplier,
-                                                  std::int32_t shift) noexcept {
-    const std::int64_t m16 = multiplier < 0x7FFF0000 ? ((std::int64_t{multiplier} + (1 << 15)) >> 16) : 0x7FFF;
-    const int total = 15 - shift; // in [1, 46] for shift in [-31, 14]
-    const std::int64_t round = std::int64_t{1} << (total - 1);
-    // Within the headroom (|acc| < 2^47) acc * m16 < 2^62 is exact; beyond it the product wraps (never UB).
-    const std::int64_t prod = wrap_s64(static_cast<std::uint64_t>(acc) * static_cast<std::uint64_t>(m16));
-    const std::int64_t q = wrap_add_s64(prod, round) >> total;
-    return q > INT32_MAX ? INT32_MAX : (q < INT32_MIN ? INT32_MIN : static_cast<std::int32_t>(q));
-}
-
-/// A multiplier/shift pair is valid when multiplier is 0 or in [2^30, 2^31) and shift in [-31, 30].
-constexpr bool conv_valid_multiplier(std::int32_t multiplier, std::int32_t shift) noexcept {
-    return (multiplier == 0 || multiplier >= (std::int32_t{1} << 30)) && shift >= -31 && shift <= 30;
-}
+// Requantization is edgekern/fixed/quantize.hpp's (requantize, requantize_16x8_int64): TFLite-exact wherever
+// TFLite is defined, saturating where TFLite's reference has undefined behaviour (acc * 2^left overflowing
+// int32, results beyond int32). Every backend of this family reproduces exactly that.
 
 /// Validates per-tensor (size 1) or per-channel (size channels) multiplier/shift spans.
 inline status check_conv_quantization(span<const std::int32_t> multiplier, span<const std::int32_t> shift,
@@ -112,7 +59,7 @@ inline status check_conv_quantization(span<const std::int32_t> multiplier, span<
     if (multiplier.size() != shift.size()) return status::shape_mismatch;
     if (multiplier.size() != 1 && multiplier.size() != channels) return status::shape_mismatch;
     for (std::size_t i = 0; i < multiplier.size(); ++i) {
-        if (!conv_valid_multiplier(multiplier.data()[i], shift.data()[i])) return status::invalid_quantization;
+        EDGEKERN_TRY(check_quantized_multiplier(multiplier.data()[i], shift.data()[i]));
         if (shift.data()[i] > max_shift) return status::invalid_quantization;
     }
     return status::ok;

@@ -43,18 +43,18 @@ struct epilogue_s32 {
     const std::int32_t* shift;
     bool per_channel;
     std::int32_t output_zero_point, lo, hi;
-    conv_rounding mode;
+    rounding_mode mode;
     Out* out;
     EDGEKERN_FORCE_INLINE void operator()(std::int32_t acc, std::int32_t oc, std::size_t index) const noexcept {
         const std::size_t q = per_channel ? uz(oc) : 0u;
         if (bias != nullptr) acc = wrap_add_s32(acc, bias[oc]);
-        std::int32_t v = wrap_add_s32(conv_requantize(acc, multiplier[q], shift[q], mode), output_zero_point);
+        std::int32_t v = wrap_add_s32(requantize(acc, multiplier[q], shift[q], mode), output_zero_point);
         v = v < lo ? lo : (v > hi ? hi : v);
         out[index] = static_cast<Out>(v);
     }
 };
 
-/// Epilogue of the s16x8 int64 path (TFLite: 16-bit reduced multiplier, the int32 result truncated, then clamp).
+/// Epilogue of the s16x8 int64 path (TFLite: 16-bit reduced multiplier, the int32 result saturated, then clamp).
 struct epilogue_s64 {
     const std::int64_t* bias;
     const std::int32_t* multiplier;
@@ -65,7 +65,7 @@ struct epilogue_s64 {
     EDGEKERN_FORCE_INLINE void operator()(std::int64_t acc, std::int32_t oc, std::size_t index) const noexcept {
         const std::size_t q = per_channel ? uz(oc) : 0u;
         if (bias != nullptr) acc = wrap_add_s64(acc, bias[oc]);
-        std::int32_t v = conv_requantize_16x8_int64(acc, multiplier[q], shift[q]);
+        std::int32_t v = requantize_16x8_int64(acc, multiplier[q], shift[q]);
         v = v < lo ? lo : (v > hi ? hi : v);
         out[index] = static_cast<std::int16_t>(v);
     }

@@ -98,7 +98,13 @@ EDGEKERN_FORCE_INLINE __m128i vnni_requant(__m512i acc, __m512i m, __m512i left,
     const __m512i m_lo = _mm512_cvtepu32_epi64(_mm512_castsi512_si256(m));
     const __m512i m_hi = _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(m, 1));
     if (!single) {
-        const __m512i a = _mm512_sllv_epi32(acc, left);
+        // sat32(acc * 2^left): where shifting back does not restore acc, the product overflowed -> saturate.
+        const __m512i shl = _mm512_sllv_epi32(acc, left);
+        const __mmask16 ovf = _mm512_cmpneq_epi32_mask(_mm512_srav_epi32(shl, left), acc);
+        const __mmask16 acc_neg = _mm512_cmplt_epi32_mask(acc, _mm512_setzero_si512());
+        const __m512i sat =
+            _mm512_mask_blend_epi32(acc_neg, _mm512_set1_epi32(INT32_MAX), _mm512_set1_epi32(INT32_MIN));
+        const __m512i a = _mm512_mask_blend_epi32(ovf, shl, sat);
         const __m512i a_lo = _mm512_cvtepi32_epi64(_mm512_castsi512_si256(a));
         const __m512i a_hi = _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(a, 1));
         // srdhm: (ab + nudge) / 2^31 truncating; multiplier > 0 so sign(ab) = sign(a) and no saturation case.
@@ -137,7 +143,8 @@ EDGEKERN_FORCE_INLINE __m128i vnni_requant(__m512i acc, __m512i m, __m512i left,
         const __m512i r_hi = _mm512_sllv_epi64(one, _mm512_sub_epi64(tot_hi, one));
         const __m512i q_lo = _mm512_srav_epi64(_mm512_add_epi64(_mm512_mul_epi32(a_lo, m_lo), r_lo), tot_lo);
         const __m512i q_hi = _mm512_srav_epi64(_mm512_add_epi64(_mm512_mul_epi32(a_hi, m_hi), r_hi), tot_hi);
-        t = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtepi64_epi32(q_lo)), _mm512_cvtepi64_epi32(q_hi), 1);
+        // sat32 of the int64 result (vpmovsqd saturates exactly like saturate_cast<int32_t>).
+        t = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvtsepi64_epi32(q_lo)), _mm512_cvtsepi64_epi32(q_hi), 1);
     }
     t = _mm512_add_epi32(t, zp);
     t = _mm512_min_epi32(_mm512_max_epi32(t, lo), hi);
@@ -259,7 +266,7 @@ inline void conv2d_run_fast(conv2d_algo, const conv_geom& g, const std::int8_t* 
     auto* a = reinterpret_cast<std::uint8_t*>(base);
     const vnni_tables t{tables, tables + ocp, tables + 2 * ocp, tables + 3 * ocp};
     vnni_pack(filter, oc, k, kp, packed, t.init);
-    const bool single = epi.mode == conv_rounding::single_rounding;
+    const bool single = epi.mode == rounding_mode::single_rounding;
     const std::int32_t corr = -input_zero_point - 128;
     for (std::size_t o = 0; o < ocp; ++o) {
         const std::size_t q = o < oc ? (epi.per_channel ? o : 0) : 0;
