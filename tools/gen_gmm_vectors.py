@@ -2,14 +2,13 @@
 # SPDX-License-Identifier: Apache-2.0
 # gen_gmm_vectors.py: golden vectors for the GMM kernels from scikit-learn's GaussianMixture (float64), written as
 # constexpr C++ headers: tests/vectors/gmm_score.hpp (score_samples / predict_proba / converter) and
-# tests/vectors/gmm_em.hpp (EM iterations started from a given init).
+# tests/vectors/gmm_em.hpp (EM iterations started from a given init, and the optimum of scikit-learn's own init).
 #
 # Usage: /usr/bin/python3 tools/gen_gmm_vectors.py   (run from the repository root; deterministic)
 #
 # Every parameter and input is rounded to float32 FIRST and the expected outputs are computed by scikit-learn in
 # float64 from those rounded values, so the C++ side sees exactly the numbers the oracle saw.
 import os
-import sys
 
 import numpy as np
 import sklearn
@@ -146,13 +145,93 @@ def write_score(cases, path):
         f.write(s)
 
 
+def em_cases(rng):
+    """EM from a given init (weights_init, means_init, precisions_init) after 1, 3 and up to 100 iterations."""
+    import warnings
+    from sklearn.exceptions import ConvergenceWarning
+
+    out = []
+    for ti, ctype in enumerate(TYPES):
+        for (d, k, offset) in [(3, 3, 0.0), (4, 2, 100.0)]:
+            n = 240
+            x = f32(make_data(rng, n, d, k, offset, 5.0))
+            weights = np.array([0.25, 0.25, 0.5]) if k == 3 else np.full(k, 1.0 / k)  # exact in float32
+            means = f32(x[rng.choice(n, size=k, replace=False)])
+            base = np.cov(x.T) * 0.5 + np.eye(d) * 0.1
+            if ctype == "full":
+                cov = f32(np.stack([base * rng.uniform(0.6, 1.4) for _ in range(k)]))
+                prec_init = np.linalg.inv(cov)
+            elif ctype == "tied":
+                cov = f32(base)
+                prec_init = np.linalg.inv(cov)
+            elif ctype == "diag":
+                cov = f32(np.stack([np.diag(base) * rng.uniform(0.6, 1.4) for _ in range(k)]))
+                prec_init = 1.0 / cov
+            else:
+                cov = f32(np.array([np.mean(np.diag(base)) * rng.uniform(0.6, 1.4) for _ in range(k)]))
+                prec_init = 1.0 / cov
+            steps = []
+            for max_iter in (1, 3, 100):
+                gm = GaussianMixture(n_components=k, covariance_type=ctype, weights_init=weights, means_init=means,
+                                     precisions_init=prec_init, max_iter=max_iter, tol=1e-3, reg_covar=1e-6)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    gm.fit(x)
+                steps.append(dict(max_iter=max_iter, n_iter=gm.n_iter_, converged=int(gm.converged_),
+                                  lower_bound=gm.lower_bound_, weights=gm.weights_, means=gm.means_,
+                                  prec=gm.precisions_cholesky_))
+            # scikit-learn's own k-means init on the same data: the optimum our k-means++ init should also reach.
+            gm = GaussianMixture(n_components=k, covariance_type=ctype, random_state=0, n_init=4).fit(x)
+            out.append(dict(name="%s_d%d_k%d%s" % (ctype, d, k, "_offset" if offset else ""), type=ti, d=d, k=k,
+                            n=n, x=x, weights=weights, means=means, cov=cov, steps=steps,
+                            kmeans_lower_bound=gm.lower_bound_))
+    return out
+
+
+def write_em(cases, path):
+    s = header("gmm_em.hpp: scikit-learn GaussianMixture EM iterations from a given init (float64).")
+    s += "namespace gmm_vectors {\n\n"
+    s += (
+        "struct em_step {\n    std::size_t max_iter, n_iter;\n    int converged;\n    double lower_bound;\n"
+        "    const double* weights; const double* means; const double* precisions_chol;\n};\n\n"
+        "struct em_case {\n    const char* name;\n    int type; // 0 full, 1 tied, 2 diag, 3 spherical\n"
+        "    std::size_t n_components, n_features, n_samples, precision_size;\n"
+        "    const float* x; const float* weights_init; const float* means_init; const float* covariances_init;\n"
+        "    em_step steps[3];\n    double kmeans_lower_bound; // scikit-learn fit with its k-means init (n_init 4)\n};\n\n"
+    )
+    for i, c in enumerate(cases):
+        s += "namespace e%d {\n" % i
+        s += "constexpr float x[] = {%s};\n" % fmt_f(c["x"])
+        s += "constexpr float weights_init[] = {%s};\n" % fmt_f(c["weights"])
+        s += "constexpr float means_init[] = {%s};\n" % fmt_f(c["means"])
+        s += "constexpr float covariances_init[] = {%s};\n" % fmt_f(c["cov"])
+        for j, st in enumerate(c["steps"]):
+            s += "constexpr double w%d[] = {%s};\n" % (j, fmt_d(st["weights"]))
+            s += "constexpr double m%d[] = {%s};\n" % (j, fmt_d(st["means"]))
+            s += "constexpr double p%d[] = {%s};\n" % (j, fmt_d(st["prec"]))
+        s += "} // namespace e%d\n" % i
+    s += "\nconstexpr em_case em_cases[] = {\n"
+    for i, c in enumerate(cases):
+        steps = ", ".join(
+            "{%d, %d, %d, %.17g, e%d::w%d, e%d::m%d, e%d::p%d}"
+            % (st["max_iter"], st["n_iter"], st["converged"], st["lower_bound"], i, j, i, j, i, j)
+            for j, st in enumerate(c["steps"])
+        )
+        s += '    {"%s", %d, %d, %d, %d, %d, e%d::x, e%d::weights_init, e%d::means_init, e%d::covariances_init, {%s}, %.17g},\n' % (
+            c["name"], c["type"], c["k"], c["d"], c["n"], np.size(c["steps"][0]["prec"]), i, i, i, i, steps,
+            c["kmeans_lower_bound"])
+    s += "};\n\n} // namespace gmm_vectors\n"
+    with open(path, "w") as f:
+        f.write(s)
+
+
 def main():
     rng = np.random.default_rng(SEED)
     cases = score_cases(rng)
     write_score(cases, os.path.join(ROOT, "tests", "vectors", "gmm_score.hpp"))
-    if "--no-em" not in sys.argv and os.path.exists(os.path.join(ROOT, "tools", "gen_gmm_em_vectors.py")):
-        pass
-    print("wrote %d score cases" % len(cases))
+    ems = em_cases(np.random.default_rng(SEED + 1))
+    write_em(ems, os.path.join(ROOT, "tests", "vectors", "gmm_em.hpp"))
+    print("wrote %d score cases, %d EM cases" % (len(cases), len(ems)))
 
 
 if __name__ == "__main__":

@@ -3,5 +3,6 @@
 #pragma once
 
 #include "edgekern/kernels/gmm/model.hpp"
+#include "edgekern/kernels/gmm/em.hpp"
 #include "edgekern/kernels/gmm/fixed.hpp"
 #include "edgekern/kernels/gmm/score.hpp"

@@ -87,3 +87,19 @@ EDGEKERN_NO_HEAP_CASE(gmm_fixed_prepare_validate_score) {
         st = edgekern::gmm_log_likelihood_fixed(fm8, edgekern::span<const std::int8_t>(x8), 2, out);
     return st == edgekern::status::ok;
 }
+
+EDGEKERN_NO_HEAP_CASE(gmm_em_fit_and_streaming) {
+    static const float x[] = {0.0f, 0.1f, 0.2f, -0.1f, 0.1f, 0.0f, 5.0f, 5.1f, 5.2f, 4.9f, 4.8f, 5.0f};
+    float log_w[2], means[4], prec[8], log_det[2];
+    static double scratch[edgekern::gmm_em_scratch_size(edgekern::gmm_covariance::full, 2, 2)];
+    edgekern::gmm_em_params p;
+    p.n_components = 2;
+    edgekern::gmm_model model;
+    edgekern::gmm_em_result res;
+    const edgekern::gmm_model_buffers buf{log_w, means, prec, log_det};
+    edgekern::status st = edgekern::gmm_em_fit(x, 6, 2, p, buf, scratch, model, res);
+    if (st == edgekern::status::ok) st = edgekern::gmm_em_stats_reset(edgekern::gmm_covariance::full, 2, 2, scratch);
+    if (st == edgekern::status::ok) st = edgekern::gmm_em_accumulate(model, x, 6, scratch);
+    if (st == edgekern::status::ok) st = edgekern::gmm_em_m_step(model, buf, 1e-6f, scratch, res);
+    return st == edgekern::status::ok;
+}

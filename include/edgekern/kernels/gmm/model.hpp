@@ -163,10 +163,11 @@ constexpr std::size_t gmm_from_covariances_scratch_size(gmm_covariance type, std
 namespace detail {
 /// Cholesky factor L (lower, row-major, L L^T = a) of the d x d matrix a into l, in double; false when a is not
 /// positive definite (a pivot <= 0 or non-finite). Reads only the lower triangle of a.
-inline bool gmm_cholesky_lower(const float* a, std::size_t d, double* l) noexcept {
+template <class T>
+inline bool gmm_cholesky_lower(const T* a, std::size_t d, double* l) noexcept {
     for (std::size_t i = 0; i < d; ++i) {
         for (std::size_t j = 0; j <= i; ++j) {
-            double s = a[i * d + j];
+            double s = static_cast<double>(a[i * d + j]);
             for (std::size_t p = 0; p < j; ++p) s -= l[i * d + p] * l[j * d + p];
             if (i == j) {
                 if (!(s > 0.0) || !std::isfinite(s)) return false;
