@@ -482,14 +482,8 @@ status random_projection_batch(const rp_matrix& m, std::size_t n_vectors, span<c
     EDGEKERN_TRY(detail::rp_check_call(m, n_vectors, x, y));
     if (m.storage == rp_storage::f32) return status::unsupported;
     if (m.n_features > rp_max_features_s8) return status::headroom_exceeded;
-    const std::size_t k = m.n_components;
-    std::int32_t* out = y.data();
-    detail::rp_run<std::int8_t, std::int32_t>(
-        m, n_vectors, x.data(),
-        [&](std::size_t v, std::size_t r0, std::size_t rows, const std::int32_t* acc) noexcept {
-            for (std::size_t r = 0; r < rows; ++r) out[v * k + r0 + r] = acc[r];
-        },
-        Arch{});
+    detail::rp_run<std::int8_t, std::int32_t>(m, n_vectors, x.data(),
+                                              detail::rp_store_sink<std::int32_t>{y.data(), m.n_components}, Arch{});
     return status::ok;
 }
 
@@ -500,14 +494,8 @@ status random_projection_batch(const rp_matrix& m, std::size_t n_vectors, span<c
                                span<std::int64_t> y, Arch = {}) noexcept {
     EDGEKERN_TRY(detail::rp_check_call(m, n_vectors, x, y));
     if (m.storage == rp_storage::f32) return status::unsupported;
-    const std::size_t k = m.n_components;
-    std::int64_t* out = y.data();
-    detail::rp_run<std::int16_t, std::int64_t>(
-        m, n_vectors, x.data(),
-        [&](std::size_t v, std::size_t r0, std::size_t rows, const std::int64_t* acc) noexcept {
-            for (std::size_t r = 0; r < rows; ++r) out[v * k + r0 + r] = acc[r];
-        },
-        Arch{});
+    detail::rp_run<std::int16_t, std::int64_t>(m, n_vectors, x.data(),
+                                               detail::rp_store_sink<std::int64_t>{y.data(), m.n_components}, Arch{});
     return status::ok;
 }
 

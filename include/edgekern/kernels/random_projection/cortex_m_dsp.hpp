@@ -64,73 +64,32 @@ inline void rp_dsp_dot_group(const std::uint32_t* wl, std::size_t blocks, const 
 }
 
 #if !defined(EDGEKERN_RP_NO_ASM)
+// One row of one block: 2 int16 pairs of weights (ldrd, post-increment), 2 dual MACs.
+#define EDGEKERN_RP_DSP_ROW(n)                                                                                         \
+    "ldrd %[w0], %[w1], [%[wl]], #8\n\t"                                                                               \
+    "smlad %[a" #n "], %[xa], %[w0], %[a" #n "]\n\t"                                                                   \
+    "smlad %[a" #n "], %[xb], %[w1], %[a" #n "]\n\t"
+// One block of 4 channels for 8 rows: x bytes sign-extended into the pairs (x0, x2) and (x1, x3), then 8 rows.
+#define EDGEKERN_RP_DSP_BLOCK                                                                                          \
+    "ldr %[xb], [%[x]], #4\n\t"                                                                                        \
+    "sxtb16 %[xa], %[xb]\n\t"                                                                                          \
+    "sxtb16 %[xb], %[xb], ror #8\n\t" EDGEKERN_RP_DSP_ROW(0) EDGEKERN_RP_DSP_ROW(1) EDGEKERN_RP_DSP_ROW(2)             \
+        EDGEKERN_RP_DSP_ROW(3) EDGEKERN_RP_DSP_ROW(4) EDGEKERN_RP_DSP_ROW(5) EDGEKERN_RP_DSP_ROW(6)                    \
+            EDGEKERN_RP_DSP_ROW(7)
+
 /// The 8-row kernel, register-allocated by hand (14 live values: 8 sums, the two sign-extended input pairs, one
 /// ldrd pair of weights, 2 pointers; the loop bound is reloaded from the stack into the free weight register).
-/// Per two blocks (64 MACs): 2 ldr + 4 sxtb16 + 16 ldrd + 32 smlad + 3 loop = 57 instructions (0.89 / MAC).
+/// Per four blocks (128 MACs): 4 ldr + 8 sxtb16 + 32 ldrd + 64 smlad + 3 loop = 111 instructions (0.87 / MAC).
 template <>
 inline void rp_dsp_dot_group<8>(const std::uint32_t* wl, std::size_t blocks, const std::int8_t* x,
                                 std::int32_t* acc) noexcept {
     std::int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-    const std::size_t pairs = blocks / 2;
-    if (pairs != 0) {
-        const std::int8_t* x_end = x + 8 * pairs;
+    const std::size_t quads = blocks / 4;
+    if (quads != 0) {
+        const std::int8_t* x_end = x + 16 * quads;
         std::int32_t xa, xb, w0, w1;
         __asm__ volatile(
-            "1:\n\t"
-            "ldr %[xb], [%[x]], #4\n\t"
-            "sxtb16 %[xa], %[xb]\n\t"
-            "sxtb16 %[xb], %[xb], ror #8\n\t"
-            "ldrd %[w0], %[w1], [%[wl]], #8\n\t"
-            "smlad %[a0], %[xa], %[w0], %[a0]\n\t"
-            "smlad %[a0], %[xb], %[w1], %[a0]\n\t"
-            "ldrd %[w0], %[w1], [%[wl]], #8\n\t"
-            "smlad %[a1], %[xa], %[w0], %[a1]\n\t"
-            "smlad %[a1], %[xb], %[w1], %[a1]\n\t"
-            "ldrd %[w0], %[w1], [%[wl]], #8\n\t"
-            "smlad %[a2], %[xa], %[w0], %[a2]\n\t"
-            "smlad %[a2], %[xb], %[w1], %[a2]\n\t"
-            "ldrd %[w0], %[w1], [%[wl]], #8\n\t"
-            "smlad %[a3], %[xa], %[w0], %[a3]\n\t"
-            "smlad %[a3], %[xb], %[w1], %[a3]\n\t"
-            "ldrd %[w0], %[w1], [%[wl]], #8\n\t"
-            "smlad %[a4], %[xa], %[w0], %[a4]\n\t"
-            "smlad %[a4], %[xb], %[w1], %[a4]\n\t"
-            "ldrd %[w0], %[w1], [%[wl]], #8\n\t"
-            "smlad %[a5], %[xa], %[w0], %[a5]\n\t"
-            "smlad %[a5], %[xb], %[w1], %[a5]\n\t"
-            "ldrd %[w0], %[w1], [%[wl]], #8\n\t"
-            "smlad %[a6], %[xa], %[w0], %[a6]\n\t"
-            "smlad %[a6], %[xb], %[w1], %[a6]\n\t"
-            "ldrd %[w0], %[w1], [%[wl]], #8\n\t"
-            "smlad %[a7], %[xa], %[w0], %[a7]\n\t"
-            "smlad %[a7], %[xb], %[w1], %[a7]\n\t"
-            "ldr %[xb], [%[x]], #4\n\t"
-            "sxtb16 %[xa], %[xb]\n\t"
-            "sxtb16 %[xb], %[xb], ror #8\n\t"
-            "ldrd %[w0], %[w1], [%[wl]], #8\n\t"
-            "smlad %[a0], %[xa], %[w0], %[a0]\n\t"
-            "smlad %[a0], %[xb], %[w1], %[a0]\n\t"
-            "ldrd %[w0], %[w1], [%[wl]], #8\n\t"
-            "smlad %[a1], %[xa], %[w0], %[a1]\n\t"
-            "smlad %[a1], %[xb], %[w1], %[a1]\n\t"
-            "ldrd %[w0], %[w1], [%[wl]], #8\n\t"
-            "smlad %[a2], %[xa], %[w0], %[a2]\n\t"
-            "smlad %[a2], %[xb], %[w1], %[a2]\n\t"
-            "ldrd %[w0], %[w1], [%[wl]], #8\n\t"
-            "smlad %[a3], %[xa], %[w0], %[a3]\n\t"
-            "smlad %[a3], %[xb], %[w1], %[a3]\n\t"
-            "ldrd %[w0], %[w1], [%[wl]], #8\n\t"
-            "smlad %[a4], %[xa], %[w0], %[a4]\n\t"
-            "smlad %[a4], %[xb], %[w1], %[a4]\n\t"
-            "ldrd %[w0], %[w1], [%[wl]], #8\n\t"
-            "smlad %[a5], %[xa], %[w0], %[a5]\n\t"
-            "smlad %[a5], %[xb], %[w1], %[a5]\n\t"
-            "ldrd %[w0], %[w1], [%[wl]], #8\n\t"
-            "smlad %[a6], %[xa], %[w0], %[a6]\n\t"
-            "smlad %[a6], %[xb], %[w1], %[a6]\n\t"
-            "ldrd %[w0], %[w1], [%[wl]], #8\n\t"
-            "smlad %[a7], %[xa], %[w0], %[a7]\n\t"
-            "smlad %[a7], %[xb], %[w1], %[a7]\n\t"
+            "1:\n\t" EDGEKERN_RP_DSP_BLOCK EDGEKERN_RP_DSP_BLOCK EDGEKERN_RP_DSP_BLOCK EDGEKERN_RP_DSP_BLOCK
             "ldr %[w0], %[end]\n\t"
             "cmp %[x], %[w0]\n\t"
             "bne 1b\n\t"
@@ -139,9 +98,13 @@ inline void rp_dsp_dot_group<8>(const std::uint32_t* wl, std::size_t blocks, con
             : [end] "m"(x_end)
             : "cc", "memory");
     }
-    if (blocks & 1u) {
+    if (blocks % 4 != 0) {
         std::int32_t a[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
-        rp_dsp_block<8>(wl, rp_load_u32(x), a);
+        for (std::size_t b = 0; b < blocks % 4; ++b) {
+            rp_dsp_block<8>(wl, rp_load_u32(x), a);
+            wl += 16;
+            x += 4;
+        }
         for (std::size_t r = 0; r < 8; ++r) acc[r] = a[r];
         return;
     }
@@ -154,6 +117,8 @@ inline void rp_dsp_dot_group<8>(const std::uint32_t* wl, std::size_t blocks, con
     acc[6] = a6;
     acc[7] = a7;
 }
+#undef EDGEKERN_RP_DSP_BLOCK
+#undef EDGEKERN_RP_DSP_ROW
 #endif
 
 inline void rp_dsp_relayout(const std::int8_t* w, std::size_t d, std::size_t g, std::size_t blocks,
@@ -175,13 +140,15 @@ void rp_apply_tile(const std::int8_t* w, std::size_t r0, std::size_t rows, std::
         return;
     }
     std::uint32_t wl[rp_dsp_max_blocks * rp_dsp_group * 2];
-    std::int32_t acc[rp_dsp_group];
+    std::int32_t acc_local[rp_dsp_group];
     for (std::size_t g0 = 0; g0 < rows;) {
         const std::size_t g = (rows - g0 >= 8) ? 8 : (rows - g0 >= 4 ? 4 : 1); // groups of 8, 4, then single rows
         const std::int8_t* wg = w + g0 * d;
         rp_dsp_relayout(wg, d, g, blocks, wl);
         for (std::size_t v = 0; v < n_vectors; ++v) {
             const std::int8_t* xv = x + v * d;
+            std::int32_t* acc = acc_local;
+            if constexpr (rp_has_direct<Sink>::value) acc = sink.direct(v, r0 + g0); // sums straight to the output
             if (g == 8)
                 rp_dsp_dot_group<8>(wl, blocks, xv, acc);
             else if (g == 4)
@@ -192,7 +159,7 @@ void rp_apply_tile(const std::int8_t* w, std::size_t r0, std::size_t rows, std::
                 for (std::size_t r = 0; r < g; ++r)
                     for (std::size_t j = blocks * 4; j < d; ++j)
                         acc[r] += static_cast<std::int32_t>(wg[r * d + j]) * static_cast<std::int32_t>(xv[j]);
-            sink(v, r0 + g0, g, acc);
+            if constexpr (!rp_has_direct<Sink>::value) sink(v, r0 + g0, g, acc);
         }
         g0 += g;
     }

@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
 #include "edgekern/arch/tags.hpp"
 #include "edgekern/core/counter_rng.hpp"
@@ -83,6 +85,22 @@ inline void rp_dot_rows(const float* w, std::size_t stride, std::size_t rows, co
         acc[r] += s;
     }
 }
+
+/// The plain output sink: out[v * k + r0 + r] = acc[r]. Its direct() lets a tile kernel write the sums in place.
+template <class Acc>
+struct rp_store_sink {
+    Acc* out;
+    std::size_t k;
+    void operator()(std::size_t v, std::size_t r0, std::size_t rows, const Acc* acc) const noexcept {
+        for (std::size_t r = 0; r < rows; ++r) out[v * k + r0 + r] = acc[r];
+    }
+    Acc* direct(std::size_t v, std::size_t r0) const noexcept { return out + v * k + r0; }
+};
+
+template <class S, class = void>
+struct rp_has_direct : std::false_type {};
+template <class S>
+struct rp_has_direct<S, decltype((void)std::declval<S&>().direct(0, 0))> : std::true_type {};
 
 /// Tile-level kernel (defined in random_projection.hpp; backends add overloads on the last tag).
 template <class Acc, class W, class In, class Sink, class Arch>
