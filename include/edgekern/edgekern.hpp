@@ -20,4 +20,5 @@
 #include "edgekern/kernels/omp.hpp"
 #include "edgekern/kernels/pooling.hpp"
 #include "edgekern/kernels/random_projection.hpp"
+#include "edgekern/pipelines/sparse_inspection.hpp"
 #include "edgekern/version.hpp"
