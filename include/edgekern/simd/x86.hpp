@@ -437,15 +437,25 @@ EDGEKERN_FORCE_INLINE __m512i add_widen_s32_s64(__m512i acc, __m512i v) noexcept
 } // namespace detail
 
 inline std::int32_t dot_s8(const std::int8_t* a, const std::int8_t* b, std::size_t n, arch::avx512) noexcept {
-    __m512i acc = _mm512_setzero_si512();
-    for (std::size_t i = 0; i < n; i += 32) {
+    // Widen 32 int8 to int16 per vpmovsxbw, then vpmaddwd; two accumulators hide the add latency.
+    __m512i acc0 = _mm512_setzero_si512(), acc1 = _mm512_setzero_si512();
+    std::size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        const __m512i a0 = _mm512_cvtepi8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + i)));
+        const __m512i b0 = _mm512_cvtepi8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + i)));
+        const __m512i a1 = _mm512_cvtepi8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + i + 32)));
+        const __m512i b1 = _mm512_cvtepi8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + i + 32)));
+        acc0 = _mm512_add_epi32(acc0, _mm512_madd_epi16(a0, b0));
+        acc1 = _mm512_add_epi32(acc1, _mm512_madd_epi16(a1, b1));
+    }
+    for (; i < n; i += 32) {
         // Masked loads zero the lanes past n, which add 0 * 0.
         const __mmask32 m = static_cast<__mmask32>(detail::low_mask64(n - i < 32 ? n - i : 32));
         const __m512i va = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, a + i));
         const __m512i vb = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, b + i));
-        acc = _mm512_add_epi32(acc, _mm512_madd_epi16(va, vb));
+        acc0 = _mm512_add_epi32(acc0, _mm512_madd_epi16(va, vb));
     }
-    return detail::wrap_s32(detail::hsum_u32(acc));
+    return detail::wrap_s32(detail::hsum_u32(_mm512_add_epi32(acc0, acc1)));
 }
 
 inline std::int64_t dot_s16_s64(const std::int16_t* a, const std::int16_t* b, std::size_t n, arch::avx512) noexcept {
@@ -531,15 +541,24 @@ inline std::int32_t dot_s8(const std::int8_t* a, const std::int8_t* b, std::size
     // Both accumulators wrap modulo 2^32 (vpdpbusd, not the saturating vpdpbusds), and so does the difference:
     // the result is the exact sum modulo 2^32, i.e. exact whenever it fits int32, as the scalar definition.
     const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
-    __m512i acc = _mm512_setzero_si512();
-    __m512i corr = _mm512_setzero_si512();
-    for (std::size_t i = 0; i < n; i += 64) {
+    __m512i acc0 = _mm512_setzero_si512(), acc1 = _mm512_setzero_si512();
+    __m512i corr0 = _mm512_setzero_si512(), corr1 = _mm512_setzero_si512();
+    std::size_t i = 0;
+    for (; i + 128 <= n; i += 128) {
+        const __m512i b0 = _mm512_loadu_si512(b + i), b1 = _mm512_loadu_si512(b + i + 64);
+        acc0 = _mm512_dpbusd_epi32(acc0, _mm512_xor_si512(_mm512_loadu_si512(a + i), flip), b0);
+        acc1 = _mm512_dpbusd_epi32(acc1, _mm512_xor_si512(_mm512_loadu_si512(a + i + 64), flip), b1);
+        corr0 = _mm512_dpbusd_epi32(corr0, flip, b0);
+        corr1 = _mm512_dpbusd_epi32(corr1, flip, b1);
+    }
+    for (; i < n; i += 64) {
         const __mmask64 m = detail::low_mask64(n - i);
         const __m512i va = _mm512_maskz_loadu_epi8(m, a + i);
         const __m512i vb = _mm512_maskz_loadu_epi8(m, b + i); // zero lanes: (0 ^ 0x80) * 0 and 128 * 0
-        acc = _mm512_dpbusd_epi32(acc, _mm512_xor_si512(va, flip), vb);
-        corr = _mm512_dpbusd_epi32(corr, flip, vb);
+        acc0 = _mm512_dpbusd_epi32(acc0, _mm512_xor_si512(va, flip), vb);
+        corr0 = _mm512_dpbusd_epi32(corr0, flip, vb);
     }
+    const __m512i acc = _mm512_add_epi32(acc0, acc1), corr = _mm512_add_epi32(corr0, corr1);
     return detail::wrap_s32(detail::hsum_u32(_mm512_sub_epi32(acc, corr)));
 }
 
