@@ -120,6 +120,9 @@ TEST_CASE("span quantize/dequantize: values, statuses, nothing written on error"
     CHECK(back[0] == 0.0f);
     CHECK(back[3] == 10.0f);
     CHECK(back[4] == -0.5f);
+    float back2[5] = {};
+    REQUIRE(ek::dequantize(span<std::int8_t>(out), 0.5f, 2, span<float>(back2)) == status::ok); // mutable span
+    CHECK(std::memcmp(back, back2, sizeof(back)) == 0);
 
     // a NaN in the LAST element: nothing is written at all
     float with_nan[5] = {1.0f, 2.0f, 3.0f, 4.0f, std::numeric_limits<float>::quiet_NaN()};

@@ -257,4 +257,10 @@ inline status dequantize(span<const T> in, float scale, std::int32_t zero_point,
     return status::ok;
 }
 
+/// dequantize() for a span of mutable elements (forwards to the span<const T> form).
+template <class T, std::enable_if_t<!std::is_const<T>::value, int> = 0>
+inline status dequantize(span<T> in, float scale, std::int32_t zero_point, span<float> out) noexcept {
+    return dequantize(span<const T>(in), scale, zero_point, out);
+}
+
 EDGEKERN_NAMESPACE_END
