@@ -57,15 +57,22 @@ constexpr To saturate_cast(From v) noexcept {
 /// Numerics: mask/threshold form: rem = x & (2^e - 1), threshold = (mask >> 1) + (x < 0),
 /// result = (x >> e) + (rem > threshold). The mask is formed without a 32-bit `1 << 31`, so e == 31 is fine.
 /// Arm: SRSHL/VRSHL with a negative shift rounds ties toward +infinity instead (see docs/numerics.md).
-constexpr std::int32_t rounding_shift_right(std::int32_t x, int exponent) noexcept {
-    if (exponent <= 0) return x;
-    if (exponent > 31) return (exponent == 32 && x == INT32_MIN) ? -1 : 0;
-    const std::uint32_t mask = 0xFFFFFFFFu >> (32 - exponent);
+namespace detail {
+/// rounding_shift_right for 0 <= exponent <= 31, branch-free (the mask is ~(~0 << e), never a 32-bit 1 << 31).
+constexpr std::int32_t rounding_shift_right_unchecked(std::int32_t x, int exponent) noexcept {
+    const std::uint32_t mask = ~(~std::uint32_t{0} << exponent);
     const std::uint32_t rem = static_cast<std::uint32_t>(x) & mask;
     const std::uint32_t threshold = (mask >> 1) + (x < 0 ? 1u : 0u);
     // Arithmetic right shift of a negative value: implementation-defined before C++20, arithmetic on every
     // compiler this library supports (GCC, Clang); C++20 makes it the standard.
     return (x >> exponent) + (rem > threshold ? 1 : 0);
+}
+} // namespace detail
+
+constexpr std::int32_t rounding_shift_right(std::int32_t x, int exponent) noexcept {
+    if (exponent <= 0) return x;
+    if (exponent > 31) return (exponent == 32 && x == INT32_MIN) ? -1 : 0;
+    return detail::rounding_shift_right_unchecked(x, exponent);
 }
 
 /// 64-bit rounding_shift_right: x / 2^exponent rounded to nearest, ties away from zero.
@@ -101,8 +108,9 @@ constexpr std::int64_t rounding_divide_by_pot(std::int64_t x, int exponent) noex
 constexpr std::int32_t sat_rounding_doubling_high_mul(std::int32_t a, std::int32_t b) noexcept {
     if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
     const std::int64_t ab = std::int64_t{a} * std::int64_t{b}; // |ab| < 2^62
-    const std::int64_t nudge = ab >= 0 ? (std::int64_t{1} << 30) : (1 - (std::int64_t{1} << 30));
-    return static_cast<std::int32_t>((ab + nudge) / (std::int64_t{1} << 31));
+    // floor((ab + 2^30) / 2^31) as an arithmetic shift: equal to gemmlowp's sign-dependent nudge followed by a
+    // truncating division for every input, and branch-free (SMULL + ADDS/ADC + shifts on Cortex-M).
+    return static_cast<std::int32_t>((ab + (std::int64_t{1} << 30)) >> 31);
 }
 
 /// Saturating rounding doubling high multiply, 16-bit: Q0.15 x Q0.15 -> Q0.15, ties toward +infinity.

@@ -94,10 +94,12 @@ constexpr std::int32_t clamp_shift(std::int32_t shift) noexcept {
 constexpr std::int32_t requantize_double_rounding(std::int32_t acc, std::int32_t multiplier,
                                                   std::int32_t shift) noexcept {
     shift = detail::clamp_shift(shift);
-    const int left = shift > 0 ? static_cast<int>(shift) : 0;
-    const int right = shift > 0 ? 0 : static_cast<int>(-shift);
-    const std::int32_t scaled = saturate_cast<std::int32_t>(std::int64_t{acc} * (std::int64_t{1} << left));
-    return rounding_divide_by_pot(sat_rounding_doubling_high_mul(scaled, multiplier), right);
+    if (shift > 0) { // left shift (saturated), then the high multiply; no right shift
+        const std::int32_t scaled = saturate_cast<std::int32_t>(std::int64_t{acc} * (std::int64_t{1} << shift));
+        return sat_rounding_doubling_high_mul(scaled, multiplier);
+    }
+    return detail::rounding_shift_right_unchecked(sat_rounding_doubling_high_mul(acc, multiplier),
+                                                  static_cast<int>(-shift));
 }
 
 /// TFLite's single-rounding requantization (TFLITE_SINGLE_ROUNDING, CMSIS_NN_USE_SINGLE_ROUNDING):
@@ -158,6 +160,10 @@ constexpr std::int32_t requantize_16x8_int64(std::int64_t acc, std::int32_t mult
     // floor((acc * m16 + 2^(total-1)) / 2^total) = q * m16 + floor((r * m16 + 2^(total-1)) / 2^total).
     // |r * m16| < 2^61 and the second term is in [-2^15, 2^15]; when |q| > 2^32 the first term alone exceeds
     // 2^32 in magnitude, so the result saturates.
+    if (acc >= -(std::int64_t{1} << 47) && acc < (std::int64_t{1} << 47)) {
+        // TFLite's domain: |acc * m16| < 2^62, so the formula is exact in int64 as written.
+        return saturate_cast<std::int32_t>((acc * m16 + (std::int64_t{1} << (total - 1))) >> total);
+    }
     const std::int64_t q = acc >> total;
     const std::int64_t r = acc & ((std::int64_t{1} << total) - 1);
     if (q > (std::int64_t{1} << 32) || q < -(std::int64_t{1} << 32)) return sat;
