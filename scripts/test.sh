@@ -60,18 +60,21 @@ for p in "${presets[@]}"; do
   if ! cmake --preset "${p}" -B "${dir}" "${launcher[@]}" >>"${log}" 2>&1; then
     fail=1
     note="CONFIGURE FAILED"
-  elif ! cmake --build "${dir}" -j "${jobs}" >>"${log}" 2>&1; then
-    fail=1
-    note="BUILD FAILED"
   else
+    # Keep going past a broken target (-k 0) so that one bad file does not hide every other result; its tests
+    # then fail as "not run", and the failed build counts as one more failure.
+    if ! cmake --build "${dir}" -j "${jobs}" -- -k 0 >>"${log}" 2>&1; then
+      fail=1
+      note="BUILD FAILED"
+    fi
     run_tests=1
     if [[ " ${build_only[*]} " =~ " ${p} " ]]; then
-      pass=1
-      note="build-only target"
+      [ ${fail} -eq 0 ] && pass=1
+      note="${note:-build-only target}"
     elif [ "${p}" = x86-avx512 ] && ! cpu_has_avx512; then
-      pass=1
+      [ ${fail} -eq 0 ] && pass=1
       run_tests=0
-      note="built; tests skipped: this CPU lacks AVX-512"
+      note="${note:-built}; tests skipped: this CPU lacks AVX-512"
     fi
     if [ ${run_tests} -eq 1 ]; then
       echo "== ${p}: ctest"
@@ -94,8 +97,10 @@ for p in "${presets[@]}"; do
   line="target ${p}: ${pass} passed, ${fail} failed ($((secs / 60))m$(printf %02d $((secs % 60)))s${note:+; ${note}})"
   summary+=("${line}")
   if [ ${fail} -ne 0 ]; then
-    echo "---- ${p} FAILED: last lines of ${log} ----"
-    tail -n 40 "${log}"
+    echo "---- ${p} FAILED: first errors in ${log} ----"
+    grep -m 15 -E "FAILED:|error:|Error|\*\*\*(Failed|Timeout|Exception)|Not Run" "${log}"
+    echo "---- ${p}: last lines of ${log} ----"
+    tail -n 30 "${log}"
     echo "----"
   fi
   echo "${line}"
