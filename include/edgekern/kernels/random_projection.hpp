@@ -29,6 +29,12 @@
 #include "edgekern/fixed/quantize.hpp"
 #include "edgekern/kernels/random_projection/scalar.hpp"
 #include "edgekern/kernels/random_projection/sklearn.hpp"
+#if defined(EDGEKERN_HAS_AVX2)
+#include "edgekern/kernels/random_projection/x86.hpp"
+#endif
+#if defined(EDGEKERN_HAS_NEON)
+#include "edgekern/kernels/random_projection/neon.hpp"
+#endif
 #if defined(EDGEKERN_HAS_CORTEX_M_DSP)
 #include "edgekern/kernels/random_projection/cortex_m_dsp.hpp"
 #endif
