@@ -20,6 +20,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 
 #include "edgekern/arch/tags.hpp"
 #include "edgekern/config.hpp"
@@ -126,10 +128,7 @@ inline status omp_check_gram(span<const float> g, std::size_t n_atoms, float uni
 /// Writes one dense code row (zeros + support) and the optional residual.
 inline void omp_write_code(float* code, std::size_t n_atoms, const std::size_t* idx, const float* gamma, std::size_t n,
                            float err, float* residual) noexcept {
-    std::size_t k = 0;
-    for (; k + omp_block <= n_atoms; k += omp_block)
-        for (std::size_t j = 0; j < omp_block; ++j) code[k + j] = 0.0f;
-    for (; k < n_atoms; ++k) code[k] = 0.0f;
+    std::memset(code, 0, n_atoms * sizeof(float)); // all-zero bits are +0.0f (IEEE 754)
     for (std::size_t m = 0; m < n; ++m) code[idx[m]] = gamma[m];
     if (residual != nullptr) *residual = err;
 }
@@ -367,6 +366,169 @@ status omp_reconstruct(span<const float> dictionary, span<const float> codes, st
             const float* a = dictionary.data() + k * dim;
             for (std::size_t i = 0; i < dim; ++i) y[i] += c[k] * a[i];
         }
+    }
+    return status::ok;
+}
+
+// ---- fixed point: Q15 dictionaries, int16 / int8 signals ----------------------------------------------------------
+
+/// Floats of scratch the fixed-point omp_encode_batch needs: the Gram matrix with rows padded to Kp and one tile of
+/// correlations, (n_atoms + omp_batch_tile) x Kp with Kp = n_atoms rounded up to omp_atom_pad. 0 on overflow.
+constexpr std::size_t omp_batch_scratch_size_q15(std::size_t n_atoms) noexcept {
+    const std::size_t kp = detail::omp_round_up(n_atoms, omp_atom_pad);
+    std::size_t rows = 0, out = 0;
+    if (kp < n_atoms || !checked_add(n_atoms, omp_batch_tile, rows) || !checked_mul(rows, kp, out)) return 0;
+    return out;
+}
+
+/// Longest int8 signal the int32 accumulator of the int8 path can take: |x| <= 128, |d| <= 32768, so a product is
+/// at most 2^22 in magnitude and 2^31 / 2^22 = 512 of them fit.
+constexpr std::size_t omp_max_dim_s8 = 512;
+
+namespace detail {
+
+/// Exact dot product of a Q15 atom with an integer signal (int16: int64 accumulator, products <= 2^30;
+/// int8: int32 accumulator, products <= 2^22, dim <= omp_max_dim_s8).
+inline std::int64_t omp_dot_q15(const std::int16_t* d, const std::int16_t* x, std::size_t n) noexcept {
+    std::int64_t acc = 0;
+    for (std::size_t i = 0; i < n; ++i) acc += static_cast<std::int32_t>(d[i]) * static_cast<std::int32_t>(x[i]);
+    return acc;
+}
+inline std::int64_t omp_dot_q15(const std::int16_t* d, const std::int8_t* x, std::size_t n) noexcept {
+    std::int32_t acc = 0;
+    for (std::size_t i = 0; i < n; ++i) acc += static_cast<std::int32_t>(d[i]) * static_cast<std::int32_t>(x[i]);
+    return acc;
+}
+template <class T>
+inline std::int64_t omp_sum_squares_int(const T* x, std::size_t n) noexcept {
+    std::int64_t acc = 0;
+    for (std::size_t i = 0; i < n; ++i) acc += static_cast<std::int32_t>(x[i]) * static_cast<std::int32_t>(x[i]);
+    return acc;
+}
+
+inline status omp_check_dictionary_q15(span<const std::int16_t> d, std::size_t n_atoms, std::size_t dim) noexcept {
+    if (d.data() == nullptr) return status::null_buffer;
+    std::size_t need = 0;
+    if (!checked_mul(n_atoms, dim, need)) return status::invalid_shape;
+    if (d.size() != need) return status::shape_mismatch;
+    for (std::size_t k = 0; k < n_atoms; ++k) {
+        const float s = static_cast<float>(omp_sum_squares_int(d.data() + k * dim, dim)) * (1.0f / 1073741824.0f);
+        if (std::fabs(s - 1.0f) > omp_unit_norm_tolerance_q15) return status::invalid_model;
+    }
+    return status::ok;
+}
+
+} // namespace detail
+
+/// Quantizes a float dictionary to Q15: q = round(d * 32768) (half away from zero), saturated to [-32768, 32767].
+/// @return ok; null_buffer; invalid_shape; shape_mismatch (size != n_atoms*dim); buffer_too_small (out);
+///         non_finite. Unit float atoms give Q15 atoms OMP accepts (squared norm within omp_unit_norm_tolerance_q15
+///         for dim up to ~1000).
+inline status omp_quantize_dictionary_q15(span<const float> dictionary, std::size_t n_atoms, std::size_t dim,
+                                          span<std::int16_t> out) noexcept {
+    if (n_atoms == 0 || dim == 0) return status::invalid_shape;
+    if (dictionary.data() == nullptr || out.data() == nullptr) return status::null_buffer;
+    std::size_t need = 0;
+    if (!checked_mul(n_atoms, dim, need)) return status::invalid_shape;
+    if (dictionary.size() != need) return status::shape_mismatch;
+    if (out.size() < need) return status::buffer_too_small;
+    if (!detail::omp_all_finite(dictionary.data(), need)) return status::non_finite;
+    for (std::size_t i = 0; i < need; ++i) {
+        float v = std::round(dictionary[i] * 32768.0f);
+        v = v > 32767.0f ? 32767.0f : (v < -32768.0f ? -32768.0f : v);
+        out[i] = static_cast<std::int16_t>(v);
+    }
+    return status::ok;
+}
+
+/// Gram matrix of a Q15 dictionary as float: G[a][b] = (sum_i d_a[i] d_b[i]) * 2^-30, the integer sum exact in
+/// int64, then one rounding to float. Layout as omp_gram.
+/// @return ok; null_buffer; invalid_shape; shape_mismatch; buffer_too_small.
+template <class Arch = arch::default_arch>
+status omp_gram_q15(span<const std::int16_t> dictionary, std::size_t n_atoms, std::size_t dim, span<float> gram,
+                    Arch = {}) noexcept {
+    if (n_atoms == 0 || dim == 0) return status::invalid_shape;
+    if (dictionary.data() == nullptr || gram.data() == nullptr) return status::null_buffer;
+    std::size_t need = 0, gneed = 0;
+    if (!checked_mul(n_atoms, dim, need) || !checked_mul(n_atoms, n_atoms, gneed)) return status::invalid_shape;
+    if (dictionary.size() != need) return status::shape_mismatch;
+    if (gram.size() < gneed) return status::buffer_too_small;
+    const std::int16_t* d = dictionary.data();
+    for (std::size_t a = 0; a < n_atoms; ++a)
+        for (std::size_t b = a; b < n_atoms; ++b) {
+            const float g =
+                static_cast<float>(detail::omp_dot_q15(d + a * dim, d + b * dim, dim)) * (1.0f / 1073741824.0f);
+            gram[a * n_atoms + b] = g;
+            gram[b * n_atoms + a] = g;
+        }
+    return status::ok;
+}
+
+/// Batch-OMP of integer signals (int16_t or int8_t) over a Q15 dictionary.
+///
+/// Codes and residual_sq are in the units of the integer signal: x ~= sum_k code[k] * (d_k / 32768); multiply the
+/// codes by the signal's real scale to get real coefficients. tol is in squared integer signal units.
+/// @param dictionary n_atoms x dim Q15 atoms of unit norm (checked: squared norm within omp_unit_norm_tolerance_q15;
+///                   see omp_quantize_dictionary_q15).
+/// @param gram       omp_gram_q15(dictionary) (diagonal checked).
+/// @param scratch    >= omp_batch_scratch_size_q15(n_atoms) floats.
+/// Numerics: the correlations D x and ||x||^2 are exact integers (int16 signals: int64 accumulators; int8: int32,
+/// dim <= omp_max_dim_s8), identical on every backend, converted to float with one rounding (x 2^-15, exact).
+/// The s-step selection/Cholesky loop is the float loop of the float path. Against float64 OMP on the unquantized
+/// float dictionary and signal, tests/kernels/omp/test_omp_fixed.cpp measures and pins the share of signals with
+/// the same support and the coefficient error (see docs/kernels/omp.md for the figures).
+/// @return as the float omp_encode_batch; headroom_exceeded for int8 signals longer than omp_max_dim_s8.
+template <std::size_t MaxAtoms, std::size_t MaxSparsity, class Signal, class Arch = arch::default_arch>
+status omp_encode_batch(span<const std::int16_t> dictionary, span<const float> gram, span<const Signal> signals,
+                        std::size_t n_signals, const omp_params& p, span<float> codes, span<float> residual_sq,
+                        span<float> scratch, Arch = {}) noexcept {
+    static_assert(std::is_same<Signal, std::int16_t>::value || std::is_same<Signal, std::int8_t>::value,
+                  "integer OMP takes int16_t or int8_t signals");
+    EDGEKERN_TRY((detail::omp_check_params<MaxAtoms, MaxSparsity>(p)));
+    const std::size_t k_atoms = p.n_atoms, dim = p.dim;
+    if (n_signals == 0) return status::invalid_shape;
+    if (std::is_same<Signal, std::int8_t>::value && dim > omp_max_dim_s8) return status::headroom_exceeded;
+    EDGEKERN_TRY(detail::omp_check_dictionary_q15(dictionary, k_atoms, dim));
+    EDGEKERN_TRY(detail::omp_check_gram(gram, k_atoms, omp_unit_norm_tolerance_q15));
+    if (signals.data() == nullptr || codes.data() == nullptr || scratch.data() == nullptr) return status::null_buffer;
+    std::size_t n_in = 0, n_out = 0;
+    if (!checked_mul(n_signals, dim, n_in) || !checked_mul(n_signals, k_atoms, n_out)) return status::invalid_shape;
+    if (signals.size() != n_in) return status::shape_mismatch;
+    if (codes.size() < n_out) return status::buffer_too_small;
+    if (!residual_sq.empty() && residual_sq.size() < n_signals) return status::buffer_too_small;
+    const std::size_t need = omp_batch_scratch_size_q15(k_atoms);
+    if (need == 0) return status::invalid_shape;
+    if (scratch.size() < need) return status::buffer_too_small;
+    const span<const float> c_out(codes.data(), n_out);
+    const span<const float> r_out = residual_sq.first(n_signals);
+    const span<const float> s_out(scratch.data(), need);
+    if (overlaps(c_out, dictionary) || overlaps(c_out, gram) || overlaps(c_out, signals) ||
+        overlaps(r_out, dictionary) || overlaps(r_out, gram) || overlaps(r_out, signals) ||
+        overlaps(s_out, dictionary) || overlaps(s_out, gram) || overlaps(s_out, signals) || overlaps(c_out, r_out) ||
+        overlaps(c_out, s_out) || overlaps(r_out, s_out))
+        return status::aliasing;
+
+    const std::size_t kp = detail::omp_round_up(k_atoms, omp_atom_pad);
+    float* gp = scratch.data();
+    float* corr = gp + k_atoms * kp;
+    for (std::size_t a = 0; a < k_atoms; ++a)
+        for (std::size_t k = 0; k < kp; ++k) gp[a * kp + k] = k < k_atoms ? gram[a * k_atoms + k] : 0.0f;
+    auto column = [gp, kp](std::size_t j, std::size_t) noexcept -> const float* { return gp + j * kp; };
+    const std::size_t max_iter = detail::omp_max_iter<MaxSparsity>(p);
+    const std::int16_t* d = dictionary.data();
+    for (std::size_t s = 0; s < n_signals; ++s) {
+        const Signal* x = signals.data() + s * dim;
+        for (std::size_t k = 0; k < kp; ++k)
+            corr[k] =
+                k < k_atoms ? static_cast<float>(detail::omp_dot_q15(d + k * dim, x, dim)) * (1.0f / 32768.0f) : 0.0f;
+        const float xx = static_cast<float>(detail::omp_sum_squares_int(x, dim));
+        std::size_t idx[MaxSparsity];
+        float gamma[MaxSparsity];
+        float err = 0.0f;
+        const std::size_t n =
+            detail::omp_solve_one<MaxAtoms, MaxSparsity>(corr, xx, kp, max_iter, p.tol, column, idx, gamma, err);
+        detail::omp_write_code(codes.data() + s * k_atoms, k_atoms, idx, gamma, n, err,
+                               residual_sq.empty() ? nullptr : residual_sq.data() + s);
     }
     return status::ok;
 }

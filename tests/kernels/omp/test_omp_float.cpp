@@ -211,7 +211,7 @@ TEST_CASE("omp_f32 degenerate dictionaries and signals give a defined, finite re
     p.dim = 3;
     p.n_nonzero = 4;
     const float x[3] = {2.0f, 1.0f, 0.5f};
-    float code[4], res = -1;
+    float code[4] = {}, res = -1;
     edgekern_test::for_each_arch([&](auto tag) {
         REQUIRE(ek::omp_encode<8, 4>(span<const float>(d, 12), span<const float>(g, 16), span<const float>(x, 3), p,
                                      span<float>(code, 4), span<float>(&res, 1), tag) == status::ok);

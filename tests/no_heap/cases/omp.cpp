@@ -76,3 +76,32 @@ EDGEKERN_NO_HEAP_CASE(patches_extract_reconstruct) {
         edgekern::patches_average(g, edgekern::span<float>(accum)) == edgekern::status::ok;
     return ok;
 }
+
+EDGEKERN_NO_HEAP_CASE(omp_q15_s16_s8) {
+    if (!omp_setup()) return false;
+    static std::int16_t qd[k_atoms * k_dim];
+    static std::int16_t x16[k_signals * k_dim];
+    static std::int8_t x8[k_signals * k_dim];
+    static float gq[k_atoms * k_atoms];
+    static float sc[edgekern::omp_batch_scratch_size_q15(k_atoms)];
+    for (std::size_t i = 0; i < k_signals * k_dim; ++i) {
+        x16[i] = static_cast<std::int16_t>(g_sig[i] * 1000.0f);
+        x8[i] = static_cast<std::int8_t>(g_sig[i] * 10.0f);
+    }
+    edgekern::omp_params p;
+    p.n_atoms = k_atoms;
+    p.dim = k_dim;
+    p.n_nonzero = 2;
+    return edgekern::omp_quantize_dictionary_q15(edgekern::span<const float>(g_dict), k_atoms, k_dim,
+                                                 edgekern::span<std::int16_t>(qd)) == edgekern::status::ok &&
+           edgekern::omp_gram_q15(edgekern::span<const std::int16_t>(qd), k_atoms, k_dim, edgekern::span<float>(gq)) ==
+               edgekern::status::ok &&
+           edgekern::omp_encode_batch<8, 4>(edgekern::span<const std::int16_t>(qd), edgekern::span<const float>(gq),
+                                            edgekern::span<const std::int16_t>(x16), k_signals, p,
+                                            edgekern::span<float>(g_codes), edgekern::span<float>(g_res),
+                                            edgekern::span<float>(sc)) == edgekern::status::ok &&
+           edgekern::omp_encode_batch<8, 4>(edgekern::span<const std::int16_t>(qd), edgekern::span<const float>(gq),
+                                            edgekern::span<const std::int8_t>(x8), k_signals, p,
+                                            edgekern::span<float>(g_codes), edgekern::span<float>(),
+                                            edgekern::span<float>(sc)) == edgekern::status::ok;
+}
