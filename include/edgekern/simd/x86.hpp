@@ -473,14 +473,18 @@ inline std::int64_t dot_s16_s64(const std::int16_t* a, const std::int16_t* b, st
 inline std::int64_t dot_s16_s8(const std::int16_t* a, const std::int8_t* b, std::size_t n, arch::avx512) noexcept {
     __m512i acc64 = _mm512_setzero_si512();
     std::size_t i = 0;
-    while (i < n) {
+    while (i + 32 <= n) {
         __m512i acc32 = _mm512_setzero_si512();
-        for (std::size_t k = 0; k < detail::s16_s8_block && i < n; ++k, i += 32) {
-            const __mmask32 m = static_cast<__mmask32>(detail::low_mask64(n - i < 32 ? n - i : 32));
-            const __m512i vb = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, b + i));
-            acc32 = _mm512_add_epi32(acc32, _mm512_madd_epi16(_mm512_maskz_loadu_epi16(m, a + i), vb));
+        for (std::size_t k = 0; k < detail::s16_s8_block && i + 32 <= n; ++k, i += 32) {
+            const __m512i vb = _mm512_cvtepi8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + i)));
+            acc32 = _mm512_add_epi32(acc32, _mm512_madd_epi16(_mm512_loadu_si512(a + i), vb));
         }
         acc64 = detail::add_widen_s32_s64(acc64, acc32);
+    }
+    if (i < n) {
+        const __mmask32 m = static_cast<__mmask32>(detail::low_mask64(n - i));
+        const __m512i vb = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, b + i));
+        acc64 = detail::add_widen_s32_s64(acc64, _mm512_madd_epi16(_mm512_maskz_loadu_epi16(m, a + i), vb));
     }
     return detail::hsum_s64(acc64);
 }
