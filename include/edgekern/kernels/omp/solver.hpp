@@ -55,10 +55,10 @@ inline std::size_t omp_argmax_abs(const float* EDGEKERN_RESTRICT a, std::size_t 
         }
     float best = m[0];
     std::size_t best_k = id[0];
-    for (; k < len; ++k)
-        if (std::fabs(a[k]) > best) {
-            best = std::fabs(a[k]);
-            best_k = k;
+    for (std::size_t j = 0; j < len % omp_block; ++j) // tail, fewer than omp_block elements
+        if (std::fabs(a[k + j]) > best) {
+            best = std::fabs(a[k + j]);
+            best_k = k + j;
         }
     max_abs = best;
     return best_k;
@@ -69,7 +69,7 @@ inline void omp_copy(float* EDGEKERN_RESTRICT dst, const float* EDGEKERN_RESTRIC
     std::size_t k = 0;
     for (; k + omp_block <= len; k += omp_block)
         for (std::size_t j = 0; j < omp_block; ++j) dst[k + j] = src[k + j];
-    for (; k < len; ++k) dst[k] = src[k];
+    for (std::size_t j = 0; j < len % omp_block; ++j) dst[k + j] = src[k + j];
 }
 
 /// a[k] -= g * x[k]
@@ -78,7 +78,7 @@ inline void omp_sub_scaled(float* EDGEKERN_RESTRICT a, const float* EDGEKERN_RES
     std::size_t k = 0;
     for (; k + omp_block <= len; k += omp_block)
         for (std::size_t j = 0; j < omp_block; ++j) a[k + j] -= g * x[k + j];
-    for (; k < len; ++k) a[k] -= g * x[k];
+    for (std::size_t j = 0; j < len % omp_block; ++j) a[k + j] -= g * x[k + j];
 }
 
 /// sum x[i]^2 with 16 partial sums (lane j sums i = j mod 16), then the partial sums in order; the same order on
@@ -89,7 +89,7 @@ inline float omp_sum_squares(const float* EDGEKERN_RESTRICT x, std::size_t len) 
     for (; i + omp_block <= len; i += omp_block)
         for (std::size_t j = 0; j < omp_block; ++j) s[j] += x[i + j] * x[i + j];
     float r = 0.0f;
-    for (; i < len; ++i) r += x[i] * x[i];
+    for (std::size_t j = 0; j < len % omp_block; ++j) r += x[i + j] * x[i + j];
     for (std::size_t j = 0; j < omp_block; ++j) r += s[j];
     return r;
 }
