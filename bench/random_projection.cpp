@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Benchmarks of random projection: d in {96, 256, 1280} -> k in {8, 16, 32, 64}, a batch of 144 vectors (a 12x12
-// feature map) per iteration; stored vs matrix-free, int8 vs float. Counters: projections/s, GB/s of input read,
-// GMAC/s, and the bytes of matrix storage the mode needs.
+// feature map) per iteration (and single vectors for k = 16); stored vs matrix-free, int8 vs float. Counters:
+// projections/s, GB/s of input read, GMAC/s, and the bytes of matrix storage the mode needs.
 #include <cstdint>
 #include <string>
 #include <type_traits>
@@ -13,12 +13,10 @@
 namespace {
 namespace ek = edgekern;
 
-constexpr std::size_t batch = 144;
-
 enum class mode { stored, matrix_free };
 
 template <class In, class Out, class Arch>
-void run(benchmark::State& state, std::size_t d, std::size_t k, mode md, Arch) {
+void run(benchmark::State& state, std::size_t d, std::size_t k, mode md, std::size_t batch, Arch) {
     ek::rp_matrix mf;
     if (ek::make_rp_matrix_free(ek::rp_kind::gaussian, k, d, 42, 0.0, mf) != ek::status::ok) {
         state.SkipWithError("make_rp_matrix_free");
@@ -66,16 +64,19 @@ void register_all(Arch) {
     for (std::size_t d : {96u, 256u, 1280u}) {
         for (std::size_t k : {8u, 16u, 32u, 64u}) {
             for (mode md : {mode::stored, mode::matrix_free}) {
-                const std::string shape = "d" + std::to_string(d) + "_k" + std::to_string(k) + "_n144_" +
-                                          (md == mode::stored ? "stored" : "matrix_free");
-                benchmark::RegisterBenchmark(
-                    edgekern_bench::bench_name("random_projection", "s8_s8_s32", Arch::name, shape).c_str(),
-                    [=](benchmark::State& s) { run<std::int8_t, std::int32_t>(s, d, k, md, Arch{}); })
-                    ->MinTime(0.05);
-                benchmark::RegisterBenchmark(
-                    edgekern_bench::bench_name("random_projection", "f32_f32_f32", Arch::name, shape).c_str(),
-                    [=](benchmark::State& s) { run<float, float>(s, d, k, md, Arch{}); })
-                    ->MinTime(0.05);
+                for (std::size_t n : {std::size_t{144}, std::size_t{1}}) {
+                    if (n == 1 && k != 16) continue; // single vectors: one k is enough to show the generation cost
+                    const std::string shape = "d" + std::to_string(d) + "_k" + std::to_string(k) + "_n" +
+                                              std::to_string(n) + "_" + (md == mode::stored ? "stored" : "matrix_free");
+                    benchmark::RegisterBenchmark(
+                        edgekern_bench::bench_name("random_projection", "s8_s8_s32", Arch::name, shape).c_str(),
+                        [=](benchmark::State& s) { run<std::int8_t, std::int32_t>(s, d, k, md, n, Arch{}); })
+                        ->MinTime(0.05);
+                    benchmark::RegisterBenchmark(
+                        edgekern_bench::bench_name("random_projection", "f32_f32_f32", Arch::name, shape).c_str(),
+                        [=](benchmark::State& s) { run<float, float>(s, d, k, md, n, Arch{}); })
+                        ->MinTime(0.05);
+                }
             }
         }
     }
