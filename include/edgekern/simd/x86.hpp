@@ -541,29 +541,31 @@ namespace simd {
 
 inline std::int32_t dot_s8(const std::int8_t* a, const std::int8_t* b, std::size_t n, arch::avx512vnni) noexcept {
     // vpdpbusd multiplies u8 x s8. With a' = a ^ 0x80 = a + 128 (as u8): sum a'b = sum ab + 128 sum b, so
-    // sum ab = sum a'b - sum 128 b, the second term being one more vpdpbusd against a vector of 0x80 bytes.
-    // Both accumulators wrap modulo 2^32 (vpdpbusd, not the saturating vpdpbusds), and so does the difference:
-    // the result is the exact sum modulo 2^32, i.e. exact whenever it fits int32, as the scalar definition.
+    // sum ab = sum a'b - 128 sum b. sum b comes from vpsadbw (another port) on b' = b ^ 0x80 = b + 128:
+    // sum b = sum b' - 128 * (bytes processed); masked-off tail bytes load as 0 and add (0 ^ 0x80) - 128 = 0.
+    // The dpbusd accumulators wrap modulo 2^32 (vpdpbusd, not the saturating vpdpbusds); sum b is exact in
+    // int64; the final difference is taken modulo 2^32: the exact sum whenever it fits int32, as in scalar.
     const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
-    __m512i acc0 = _mm512_setzero_si512(), acc1 = _mm512_setzero_si512();
-    __m512i corr0 = _mm512_setzero_si512(), corr1 = _mm512_setzero_si512();
+    const __m512i zero = _mm512_setzero_si512();
+    __m512i acc0 = zero, acc1 = zero, sum_b = zero;
     std::size_t i = 0;
     for (; i + 128 <= n; i += 128) {
         const __m512i b0 = _mm512_loadu_si512(b + i), b1 = _mm512_loadu_si512(b + i + 64);
         acc0 = _mm512_dpbusd_epi32(acc0, _mm512_xor_si512(_mm512_loadu_si512(a + i), flip), b0);
         acc1 = _mm512_dpbusd_epi32(acc1, _mm512_xor_si512(_mm512_loadu_si512(a + i + 64), flip), b1);
-        corr0 = _mm512_dpbusd_epi32(corr0, flip, b0);
-        corr1 = _mm512_dpbusd_epi32(corr1, flip, b1);
+        sum_b = _mm512_add_epi64(sum_b, _mm512_sad_epu8(_mm512_xor_si512(b0, flip), zero));
+        sum_b = _mm512_add_epi64(sum_b, _mm512_sad_epu8(_mm512_xor_si512(b1, flip), zero));
     }
-    for (; i < n; i += 64) {
+    std::size_t bytes = i;
+    for (; i < n; i += 64, bytes += 64) {
         const __mmask64 m = detail::low_mask64(n - i);
-        const __m512i va = _mm512_maskz_loadu_epi8(m, a + i);
-        const __m512i vb = _mm512_maskz_loadu_epi8(m, b + i); // zero lanes: (0 ^ 0x80) * 0 and 128 * 0
-        acc0 = _mm512_dpbusd_epi32(acc0, _mm512_xor_si512(va, flip), vb);
-        corr0 = _mm512_dpbusd_epi32(corr0, flip, vb);
+        const __m512i vb = _mm512_maskz_loadu_epi8(m, b + i);
+        acc0 = _mm512_dpbusd_epi32(acc0, _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, a + i), flip), vb);
+        sum_b = _mm512_add_epi64(sum_b, _mm512_sad_epu8(_mm512_xor_si512(vb, flip), zero));
     }
-    const __m512i acc = _mm512_add_epi32(acc0, acc1), corr = _mm512_add_epi32(corr0, corr1);
-    return detail::wrap_s32(detail::hsum_u32(_mm512_sub_epi32(acc, corr)));
+    const std::int64_t sb = detail::hsum_s64(sum_b) - 128 * static_cast<std::int64_t>(bytes);
+    const auto corr = static_cast<std::uint32_t>(static_cast<std::uint64_t>(128 * sb) & 0xFFFFFFFFu);
+    return detail::wrap_s32(detail::hsum_u32(_mm512_add_epi32(acc0, acc1)) - corr);
 }
 
 } // namespace simd
