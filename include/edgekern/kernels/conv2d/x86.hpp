@@ -165,26 +165,32 @@ EDGEKERN_FORCE_INLINE void vnni_tile(const std::uint8_t* a, std::size_t kp, cons
                                      const vnni_tables& t, std::size_t oc0, std::size_t oc, bool single,
                                      const epilogue_s32<std::int8_t>& epi, std::int8_t* out_rows) noexcept {
     __m512i acc[static_cast<std::size_t>(MR)][static_cast<std::size_t>(NV)];
+#pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
         const __m512i init = _mm512_load_si512(t.init + oc0 + 16 * static_cast<std::size_t>(v));
+#pragma GCC unroll 8
         for (int r = 0; r < MR; ++r) acc[r][v] = init;
     }
     const std::size_t k4n = kp / 4;
     const std::size_t panel_stride = kp * 16;
     for (std::size_t k4 = 0; k4 < k4n; ++k4) {
         __m512i bv[static_cast<std::size_t>(NV)];
+#pragma GCC unroll 4
         for (int v = 0; v < NV; ++v)
             bv[v] = _mm512_load_si512(b_panels + static_cast<std::size_t>(v) * panel_stride + k4 * 64);
+#pragma GCC unroll 8
         for (int r = 0; r < MR; ++r) {
             std::int32_t word;
             std::memcpy(&word, a + static_cast<std::size_t>(r) * kp + k4 * 4, 4);
             const __m512i av = _mm512_set1_epi32(word);
+#pragma GCC unroll 4
             for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], av, bv[v]);
         }
     }
     const __m512i zp = _mm512_set1_epi32(epi.output_zero_point);
     const __m512i lo = _mm512_set1_epi32(epi.lo);
     const __m512i hi = _mm512_set1_epi32(epi.hi);
+#pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
         const std::size_t c0 = oc0 + 16 * static_cast<std::size_t>(v);
         if (c0 >= oc) break;
@@ -193,6 +199,7 @@ EDGEKERN_FORCE_INLINE void vnni_tile(const std::uint8_t* a, std::size_t kp, cons
         const __m512i rr = _mm512_load_si512(t.right + c0);
         const std::size_t n = oc - c0 < 16 ? oc - c0 : 16;
         const __mmask16 store_mask = static_cast<__mmask16>((1u << n) - 1u);
+#pragma GCC unroll 8
         for (int r = 0; r < MR; ++r) {
             const __m128i q = vnni_requant(acc[r][v], m, l, rr, single, zp, lo, hi);
             _mm_mask_storeu_epi8(out_rows + static_cast<std::size_t>(r) * oc + c0, store_mask, q);
