@@ -135,7 +135,7 @@ status depthwise_conv2d(const depthwise_conv2d_params& d, span<const std::int8_t
                                                 hi,
                                                 d.rounding,
                                                 output.data()};
-    detail::depthwise_direct(g, input.data(), filter.data(), -d.input_zero_point, epi);
+    detail::depthwise_run(g, input.data(), filter.data(), d.input_zero_point, epi, Arch{});
     return status::ok;
 }
 

@@ -58,6 +58,13 @@ inline void conv2d_run_fast(conv2d_algo, const conv_geom& g, const std::int8_t* 
     conv_direct(g, input, filter, -input_zero_point, epi);
 }
 
+/// Portable depthwise runner (every tag without its own overload).
+template <class Epi>
+inline void depthwise_run(const conv_geom& g, const std::int8_t* input, const std::int8_t* filter,
+                          std::int32_t input_zero_point, const Epi& epi, arch::scalar) noexcept {
+    depthwise_direct(g, input, filter, -input_zero_point, epi);
+}
+
 #if defined(EDGEKERN_HAS_AVX512VNNI)
 
 /// The VNNI path handles every ungrouped s8 conv (direct geometry through im2col, pointwise without copying
@@ -318,6 +325,64 @@ inline void conv2d_run_fast(conv2d_algo, const conv_geom& g, const std::int8_t* 
             break;
         default:
             break;
+        }
+    }
+}
+
+/// Depthwise s8 (depth multiplier 1) with AVX-512: 16 channels per vector, int32 lanes, exact products
+/// (|w * (x - zp)| <= 32640), bias and requantization in the vector unit (vnni_requant). Other depth multipliers
+/// take the portable loops.
+inline void depthwise_run(const conv_geom& g, const std::int8_t* input, const std::int8_t* filter,
+                          std::int32_t input_zero_point, const epilogue_s32<std::int8_t>& epi,
+                          arch::avx512vnni) noexcept {
+    if (g.ocg != 1) {
+        depthwise_direct(g, input, filter, -input_zero_point, epi);
+        return;
+    }
+    const bool single = epi.mode == rounding_mode::single_rounding;
+    const __m512i off = _mm512_set1_epi32(-input_zero_point);
+    const __m512i zp = _mm512_set1_epi32(epi.output_zero_point);
+    const __m512i lo = _mm512_set1_epi32(epi.lo), hi = _mm512_set1_epi32(epi.hi);
+    const __m512i zero = _mm512_setzero_si512();
+    const std::size_t c = uz(g.ic);
+    for (std::int32_t b = 0; b < g.n; ++b) {
+        const std::int8_t* in_b = input + uz(b) * uz(g.ih) * uz(g.iw) * c;
+        for (std::int32_t oy = 0; oy < g.oh; ++oy) {
+            const std::int32_t iy0 = oy * g.sh - g.pt;
+            for (std::int32_t ox = 0; ox < g.ow; ++ox) {
+                const std::int32_t ix0 = ox * g.sw - g.pl;
+                std::int8_t* out = epi.out + ((uz(b) * uz(g.oh) + uz(oy)) * uz(g.ow) + uz(ox)) * c;
+                for (std::size_t c0 = 0; c0 < c; c0 += 16) {
+                    const std::size_t n = c - c0 < 16 ? c - c0 : 16;
+                    const __mmask16 mk = static_cast<__mmask16>((1u << n) - 1u);
+                    __m512i acc = epi.bias != nullptr ? _mm512_maskz_loadu_epi32(mk, epi.bias + c0) : zero;
+                    for (std::int32_t ky = 0; ky < g.kh; ++ky) {
+                        const std::int32_t iy = iy0 + ky * g.dh;
+                        if (iy < 0 || iy >= g.ih) continue;
+                        for (std::int32_t kx = 0; kx < g.kw; ++kx) {
+                            const std::int32_t ix = ix0 + kx * g.dw;
+                            if (ix < 0 || ix >= g.iw) continue;
+                            const std::int8_t* px = in_b + (uz(iy) * uz(g.iw) + uz(ix)) * c + c0;
+                            const std::int8_t* pw = filter + (uz(ky) * uz(g.kw) + uz(kx)) * c + c0;
+                            const __m512i x = _mm512_add_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mk, px)), off);
+                            const __m512i w = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mk, pw));
+                            acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(x, w));
+                        }
+                    }
+                    __m512i m, s;
+                    if (epi.per_channel) {
+                        m = _mm512_maskz_loadu_epi32(mk, epi.multiplier + c0);
+                        s = _mm512_maskz_loadu_epi32(mk, epi.shift + c0);
+                    } else {
+                        m = _mm512_set1_epi32(epi.multiplier[0]);
+                        s = _mm512_set1_epi32(epi.shift[0]);
+                    }
+                    const __m512i left = single ? zero : _mm512_max_epi32(s, zero);
+                    const __m512i right = single ? _mm512_sub_epi32(_mm512_set1_epi32(31), s)
+                                                 : _mm512_max_epi32(_mm512_sub_epi32(zero, s), zero);
+                    _mm_mask_storeu_epi8(out + c0, mk, vnni_requant(acc, m, left, right, single, zp, lo, hi));
+                }
+            }
         }
     }
 }
