@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // no-heap cases for sparse coding: omp (float), dictionary helpers.
+#include "edgekern/kernels/dictionary_learning.hpp"
 #include "edgekern/kernels/omp.hpp"
 #include "edgekern/kernels/patches.hpp"
 #include "no_heap_case.hpp"
@@ -104,4 +105,26 @@ EDGEKERN_NO_HEAP_CASE(omp_q15_s16_s8) {
                                             edgekern::span<const std::int8_t>(x8), k_signals, p,
                                             edgekern::span<float>(g_codes), edgekern::span<float>(),
                                             edgekern::span<float>(sc)) == edgekern::status::ok;
+}
+
+EDGEKERN_NO_HEAP_CASE(dictionary_learning_ksvd_online) {
+    constexpr std::size_t n = 12, k = 4, dim = 4;
+    static float x[n * dim], d[k * dim], sc[edgekern::ksvd_scratch_size(k, dim, n, 2)];
+    static float st[edgekern::online_dl_state_size(k, dim)], osc[edgekern::online_dl_scratch_size(k, dim, n)];
+    static std::uint32_t isc[edgekern::ksvd_index_scratch_size(k, n, 2)];
+    for (std::size_t i = 0; i < n * dim; ++i) x[i] = static_cast<float>((i * 7 + 3) % 13) - 6.0f;
+    edgekern::dictionary_learning_params p;
+    p.n_atoms = k;
+    p.dim = dim;
+    p.n_nonzero = 2;
+    p.n_iter = 2;
+    return edgekern::dictionary_init(edgekern::span<const float>(x), n, dim, k, 1, edgekern::span<float>(d)) ==
+               edgekern::status::ok &&
+           edgekern::ksvd_train<4, 2>(edgekern::span<const float>(x), n, p, edgekern::span<float>(d),
+                                      edgekern::span<float>(), edgekern::span<float>(sc),
+                                      edgekern::span<std::uint32_t>(isc)) == edgekern::status::ok &&
+           edgekern::online_dl_reset(edgekern::span<float>(st), k, dim) == edgekern::status::ok &&
+           edgekern::online_dl_update<4, 2>(edgekern::span<float>(d), edgekern::span<float>(st),
+                                            edgekern::span<const float>(x), n, p, edgekern::span<float>(),
+                                            edgekern::span<float>(osc)) == edgekern::status::ok;
 }
