@@ -67,8 +67,9 @@ int main() {
             edgekern_cm::report("random_projection/s8_s8_s32/cortex_m7/12x12x96->16/ternary/sparse", n, macs);
         }
     }
-    // calibration check: a call to 1000 nops: bl + 1000 nop + bx lr = 1002 instructions expected
+    // calibration check: a call to 1000 nops (bl + 1000 nop + bx lr, plus what the compiler puts around the call;
+    // bench/cortex_m/trace_count.py gives the exact count from an instruction trace)
     const std::int64_t nops = counter.measure([] { thousand_nops(); });
-    edgekern_cm::report("calibration/call_1000_nops_expect_1002", nops, 1002);
+    edgekern_cm::report("calibration/call_1000_nops", nops, 1000);
     return failures == 0 ? 0 : 9;
 }
