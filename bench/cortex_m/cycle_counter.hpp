@@ -15,6 +15,11 @@
 
 #include "edgekern_baremetal.hpp"
 
+/// The core's name for report lines (run.sh passes -DEDGEKERN_CM_CORE_NAME="\"cortex_m7\"" or cortex_m4).
+#if !defined(EDGEKERN_CM_CORE_NAME)
+#define EDGEKERN_CM_CORE_NAME "cortex_m"
+#endif
+
 namespace edgekern_cm {
 
 /// CMSDK APB timer registers (ARM DDI 0479): CTRL +0, VALUE +4 (down-counter), RELOAD +8.

@@ -49,13 +49,13 @@ int main() {
                 while (*q) *p++ = *q++;
             *p = 0;
         };
-        cat("random_projection/s8_s8_s32/cortex_m7/12x12x96->16/stored_s8/", kn, "");
+        cat("random_projection/s8_s8_s32/" EDGEKERN_CM_CORE_NAME "/12x12x96->16/stored_s8/", kn, "");
         edgekern_cm::report(name, n, macs);
         n = counter.measure(
             [&] { st = random_projection_map(mf, 1, H, W, C, span<const std::int8_t>(x), span<std::int32_t>(y)); });
         if (st != status::ok) return 5;
         for (std::size_t i = 0; i < H * W * K; ++i) failures += y[i] != y_ref[i];
-        cat("random_projection/s8_s8_s32/cortex_m7/12x12x96->16/matrix_free/", kn, "");
+        cat("random_projection/s8_s8_s32/" EDGEKERN_CM_CORE_NAME "/12x12x96->16/matrix_free/", kn, "");
         edgekern_cm::report(name, n, macs);
         if (kind == 1) {
             if (rp_generate_ternary(mf, span<std::uint8_t>(packed)) != status::ok) return 6;
@@ -64,7 +64,8 @@ int main() {
                 [&] { st = random_projection_map(mt, 1, H, W, C, span<const std::int8_t>(x), span<std::int32_t>(y)); });
             if (st != status::ok) return 8;
             for (std::size_t i = 0; i < H * W * K; ++i) failures += y[i] != y_ref[i];
-            edgekern_cm::report("random_projection/s8_s8_s32/cortex_m7/12x12x96->16/ternary/sparse", n, macs);
+            edgekern_cm::report("random_projection/s8_s8_s32/" EDGEKERN_CM_CORE_NAME "/12x12x96->16/ternary/sparse", n,
+                                macs);
         }
     }
     // calibration check: a call to 1000 nops (bl + 1000 nop + bx lr, plus what the compiler puts around the call;
