@@ -4,6 +4,7 @@
 
 #include "edgekern/arch/cpu_features.hpp"
 #include "edgekern/arch/tags.hpp"
+#include "edgekern/arch/xsimd_arch.hpp"
 #include "edgekern/config.hpp"
 #include "edgekern/core/checked_math.hpp"
 #include "edgekern/core/span.hpp"

@@ -132,3 +132,29 @@ TEST_CASE("run-time x86 level is at least the compile-time one") {
 #endif
     MESSAGE("cpu x86 level: " << doctest::String(a::x86_level_name(l)));
 }
+
+#if defined(EDGEKERN_HAS_XSIMD)
+#include "edgekern/arch/xsimd_arch.hpp"
+
+TEST_CASE("xsimd binding follows the tag inheritance") {
+    namespace a = edgekern::arch;
+#if defined(EDGEKERN_HAS_AVX512VNNI)
+    CHECK(std::is_same<a::xsimd_arch_t<a::avx512vnni>, xsimd::avx512bw>::value);
+#endif
+#if defined(EDGEKERN_HAS_AVX2)
+    CHECK(std::is_same<a::xsimd_arch_t<a::avx2>, xsimd::fma3<xsimd::avx2>>::value);
+#endif
+#if defined(EDGEKERN_HAS_NEON_DOTPROD)
+    CHECK(std::is_same<a::xsimd_arch_t<a::neon_dotprod>, xsimd::neon64>::value);
+#endif
+    // The bound batch adds like floats on every available SIMD tag.
+    a::for_each_available([](auto tag) {
+        using Tag = decltype(tag);
+        if constexpr (!std::is_same<Tag, a::scalar>::value) {
+            using batch = xsimd::batch<float, a::xsimd_arch_t<Tag>>;
+            const batch x(1.5f), y(2.25f);
+            CHECK(xsimd::hadd(x + y) == doctest::Approx(3.75 * batch::size));
+        }
+    });
+}
+#endif

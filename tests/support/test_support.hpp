@@ -41,21 +41,10 @@ struct rng {
     }
 };
 
-/// Every arch tag this build can run, lowest first: tests loop over it with for_each_arch to compare each backend
-/// with scalar bit for bit.
+/// Every arch tag this build can run, lowest first: tests compare each backend with scalar bit for bit.
 template <class F>
 void for_each_arch(F&& f) {
-    namespace a = edgekern::arch;
-    f(a::scalar{});
-    if constexpr (a::available_v<a::cortex_m_dsp>) f(a::cortex_m_dsp{});
-    if constexpr (a::available_v<a::cortex_m_mve>) f(a::cortex_m_mve{});
-    if constexpr (a::available_v<a::sse2>) f(a::sse2{});
-    if constexpr (a::available_v<a::sse41>) f(a::sse41{});
-    if constexpr (a::available_v<a::avx2>) f(a::avx2{});
-    if constexpr (a::available_v<a::avx512>) f(a::avx512{});
-    if constexpr (a::available_v<a::avx512vnni>) f(a::avx512vnni{});
-    if constexpr (a::available_v<a::neon>) f(a::neon{});
-    if constexpr (a::available_v<a::neon_dotprod>) f(a::neon_dotprod{});
+    edgekern::arch::for_each_available(static_cast<F&&>(f));
 }
 
 } // namespace edgekern_test

@@ -113,9 +113,21 @@ using default_arch = cortex_m_dsp;
 using default_arch = scalar;
 #endif
 
-/// Tag lists for tests and benchmarks: every tag available in this build, lowest first.
-template <class... Tags>
-struct tag_list {};
+/// Calls f(Tag{}) for every tag this build can run, lowest first. Tests use it to compare every backend with
+/// scalar; benchmarks to measure each.
+template <class F>
+void for_each_available(F&& f) {
+    f(scalar{});
+    if constexpr (available_v<cortex_m_dsp>) f(cortex_m_dsp{});
+    if constexpr (available_v<cortex_m_mve>) f(cortex_m_mve{});
+    if constexpr (available_v<sse2>) f(sse2{});
+    if constexpr (available_v<sse41>) f(sse41{});
+    if constexpr (available_v<avx2>) f(avx2{});
+    if constexpr (available_v<avx512>) f(avx512{});
+    if constexpr (available_v<avx512vnni>) f(avx512vnni{});
+    if constexpr (available_v<neon>) f(neon{});
+    if constexpr (available_v<neon_dotprod>) f(neon_dotprod{});
+}
 
 } // namespace arch
 EDGEKERN_NAMESPACE_END
