@@ -47,7 +47,7 @@ constexpr ek::sparse_inspection_train_params train_params() {
     p.stride = 4;
     p.samples_per_image = 128;
     p.iterations = 4;
-    p.threshold_margin = 1.3f;
+    p.threshold_sigmas = 3.0f;
     p.seed = 7;
     return p;
 }
@@ -107,7 +107,10 @@ TEST_CASE("sparse_inspection: trained model is calibrated and consistent") {
     CHECK(m.stride == 4);
     CHECK(m.residual_mean > 0.0f);
     CHECK(m.train_max > m.residual_mean);
-    CHECK(m.threshold == doctest::Approx(m.residual_mean + 1.3f * (m.train_max - m.residual_mean)));
+    CHECK(m.image_max_mean <= m.train_max);
+    CHECK(m.image_max_std >= 0.0f);
+    CHECK(m.threshold >= m.train_max);
+    CHECK(m.threshold == doctest::Approx(std::fmax(m.train_max, m.image_max_mean + 3.0f * m.image_max_std)));
     for (std::size_t k = 0; k < A; ++k) {
         float s = 0.0f;
         for (std::size_t j = 0; j < P * P; ++j) s += m.dictionary[k * P * P + j] * m.dictionary[k * P * P + j];
@@ -163,7 +166,8 @@ TEST_CASE("sparse_inspection: heat map and regions match the float64 oracle") {
         for (std::size_t i = 0; i < GW * GH; ++i) {
             const double d = std::fabs(static_cast<double>(g_insp.heat[i]) - ref_heat[i]);
             if (d > 0.01 + 0.01 * ref_heat[i]) ++off;
-            CHECK(g_insp.mask[i] == (g_insp.heat[i] >= 1.0f ? 1 : 0));
+            if (g_insp.heat[i] >= 1.0f) CHECK(g_insp.mask[i] == 1);
+            if (g_insp.heat[i] < ek::sparse_inspection_region_heat) CHECK(g_insp.mask[i] == 0);
         }
         CHECK(off * 20 <= GW * GH);
         // Regions of the returned mask, by the oracle's flood fill, equal the returned boxes (as a set).
@@ -336,12 +340,30 @@ TEST_CASE("sparse_inspection: a flat training set or bad parameters cannot train
     p.scale = 9;
     CHECK(train(p) == ek::status::invalid_argument);
     p = train_params();
-    p.threshold_margin = 0.5f;
+    p.threshold_sigmas = -0.5f;
     CHECK(train(p) == ek::status::invalid_argument);
     p = train_params();
     views[1].width = 7;
     CHECK(train(p) == ek::status::invalid_shape);
     CHECK(m.threshold == 42.0f);
+}
+
+TEST_CASE("sparse_inspection: suggested scale follows the texture period") {
+    // Vertical stripes of period T (and a weak horizontal period 3T): scale = floor(4T / (3 * 8)).
+    static std::uint8_t img[W * H];
+    const std::size_t periods[] = {6, 12, 18, 30};
+    const std::uint32_t expect[] = {1, 2, 3, 5};
+    for (int t = 0; t < 4; ++t) {
+        const float T = static_cast<float>(periods[t]);
+        for (std::size_t y = 0; y < H; ++y)
+            for (std::size_t x = 0; x < W; ++x)
+                img[y * W + x] =
+                    static_cast<std::uint8_t>(128.0f + 80.0f * std::sin(6.2831853f * static_cast<float>(x) / T) +
+                                              20.0f * std::sin(6.2831853f * static_cast<float>(y) / (3 * T)));
+        CHECK(ek::sparse_inspection_suggest_scale<P>(view_of(img)) == expect[t]);
+    }
+    static std::uint8_t flat[W * H];
+    CHECK(ek::sparse_inspection_suggest_scale<P>(view_of(flat)) == 1u);
 }
 
 TEST_CASE("sparse_inspection: per-pixel upsampling interpolates between cell centres") {

@@ -194,6 +194,24 @@ struct generator {
         }
     }
 
+    /// Lens blur: a camera integrates light over each pixel and its optics spread it slightly, so a real image has
+    /// no sub-pixel aliasing. Separable [1 2 1] / 4 in both directions (edges clamped).
+    void optics(canvas& c) const {
+        std::vector<double> tmp(c.px.size());
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x) {
+                const int xl = x > 0 ? x - 1 : x, xr = x + 1 < w ? x + 1 : x;
+                tmp[static_cast<std::size_t>(y * w + x)] = 0.25 * c.at(xl, y) + 0.5 * c.at(x, y) + 0.25 * c.at(xr, y);
+            }
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x) {
+                const int yu = y > 0 ? y - 1 : y, yd = y + 1 < h ? y + 1 : y;
+                c.at(x, y) = 0.25 * tmp[static_cast<std::size_t>(yu * w + x)] +
+                             0.5 * tmp[static_cast<std::size_t>(y * w + x)] +
+                             0.25 * tmp[static_cast<std::size_t>(yd * w + x)];
+            }
+    }
+
     /// Lighting drift and sensor noise, applied last.
     void light_and_noise(canvas& c, rng& r) const {
         const double gain = r.uniform(0.92, 1.08), gx = r.uniform(-0.08, 0.08), gy = r.uniform(-0.08, 0.08);
@@ -330,6 +348,7 @@ struct generator {
         if (defect == 0) scratch(c, defect_rng);
         if (defect == 1) spot(c, defect_rng);
         if (defect == 2) foreign(c, defect_rng);
+        optics(c);
         light_and_noise(c, r);
         pixels.resize(c.px.size());
         mask.resize(c.px.size());
@@ -340,6 +359,15 @@ struct generator {
         }
     }
 };
+
+/// Drops the one-pixel frame of a (w + 2) x (h + 2) image.
+void crop(std::vector<std::uint8_t>& img, int w, int h) {
+    std::vector<std::uint8_t> out(static_cast<std::size_t>(w) * static_cast<std::size_t>(h));
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+            out[static_cast<std::size_t>(y * w + x)] = img[static_cast<std::size_t>((y + 1) * (w + 2) + x + 1)];
+    img.swap(out);
+}
 
 bool make_dir(const std::string& p) {
     if (::mkdir(p.c_str(), 0755) == 0 || errno == EEXIST) return true;
@@ -396,7 +424,8 @@ int main(int argc, char** argv) {
     std::vector<std::uint8_t> px, mask;
     for (std::size_t ki = 0; ki < todo.size(); ++ki) {
         const std::string base = out + "/" + todo[ki].first;
-        const generator g(todo[ki].second, w, h);
+        // Rendered one pixel larger on every side and cropped, so the lens blur has real neighbours at the border.
+        const generator g(todo[ki].second, w + 2, h + 2);
         if (!make_dir(base) || !make_dir(base + "/train") || !make_dir(base + "/good") || !make_dir(base + "/bad") ||
             !make_dir(base + "/masks"))
             return 1;
@@ -412,6 +441,8 @@ int main(int argc, char** argv) {
                     static_cast<unsigned>(i);
                 const bool bad = s.salt == 3;
                 g.make(img_seed, bad ? i % 4 : -1, px, mask);
+                crop(px, w, h);
+                crop(mask, w, h);
                 char name[64];
                 std::snprintf(name, sizeof name, "%s_%03d.png", bad ? "bad" : (s.salt == 1 ? "train" : "good"), i);
                 const std::string path = base + "/" + s.dir + "/" + name;

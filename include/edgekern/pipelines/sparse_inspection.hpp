@@ -12,14 +12,15 @@
 //   3. The residual grid is smoothed with a 2 x 2 box (cells overlap, so a defect covers several) and mapped to a
 //      calibrated heat h = max(0, (r - mean) / (threshold - mean)), with mean and threshold measured on the
 //      training images: h >= 1 is anomalous. Image score = h_max / (1 + h_max) in [0, 1); 0.5 is the threshold.
-//   4. Cells with h >= 1 form the binary mask; its 8-connected regions become bounding boxes (a fixed maximum,
-//      strongest first).
+//   4. Regions grow by hysteresis: 8-connected cells with h >= 0.5 around cells with h >= 1. They form the binary
+//      mask and become bounding boxes (a fixed maximum, strongest first).
 // Training (sparse_inspection_train) samples patches from N normal images, learns the dictionary (approximate
 // K-SVD on Batch-OMP codes), then runs step 2-3 on every training image to measure the residual statistics.
 //
 // Model file format (sparse_inspection_save / _load), little-endian, all fields 4 bytes:
 //   "EKSI" magic | u32 format version (1) | u32 patch | u32 atoms | u32 sparsity | u32 scale | u32 stride |
-//   f32 residual_mean | f32 residual_std | f32 train_max | f32 threshold | f32 dictionary[atoms * patch^2] |
+//   f32 residual_mean | f32 image_max_mean | f32 image_max_std | f32 train_max | f32 threshold |
+//   f32 dictionary[atoms * patch^2] |
 //   u32 CRC-32 (IEEE, of every preceding byte). The Gram matrix is recomputed on load.
 #pragma once
 
@@ -62,8 +63,8 @@ struct sparse_inspection_train_params {
     std::uint32_t stride = 4;               ///< patch grid step in downsampled pixels, 1..PatchSize
     std::uint32_t samples_per_image = 1024; ///< patches sampled per training image for dictionary learning, >= 1
     std::uint32_t iterations = 8;           ///< dictionary-learning iterations, 1..100
-    float threshold_margin = 1.3f;          ///< threshold = mean + margin * (max over training - mean); 1..100
-    std::uint64_t seed = 1;                 ///< sampling and initialisation seed (the result is deterministic)
+    float threshold_sigmas = 3.5f; ///< threshold = max(train max, mean + sigmas * sd of the per-image maxima); 0..100
+    std::uint64_t seed = 1;        ///< sampling and initialisation seed (the result is deterministic)
 };
 
 /// A trained model (sizes fixed at compile time; ~4 * Atoms * (PatchSize^2 + Atoms) bytes).
@@ -80,7 +81,8 @@ struct sparse_inspection_model {
     std::uint32_t scale = 1;
     std::uint32_t stride = 4;
     float residual_mean = 0.0f;         ///< mean smoothed squared residual over the training images
-    float residual_std = 0.0f;          ///< its standard deviation
+    float image_max_mean = 0.0f;        ///< mean over the training images of their largest smoothed residual
+    float image_max_std = 0.0f;         ///< standard deviation of those per-image maxima
     float train_max = 0.0f;             ///< largest smoothed squared residual seen in training
     float threshold = 0.0f;             ///< smoothed squared residual at which a cell becomes anomalous (heat 1)
     float dictionary[Atoms * dim] = {}; ///< Atoms rows of dim floats, unit norm (patches scaled to [0, 1] pixels)
@@ -97,6 +99,9 @@ struct sparse_inspection_result {
     std::size_t grid_width = 0;  ///< heat-map columns
     std::size_t grid_height = 0; ///< heat-map rows
 };
+
+/// Heat at which a cell joins a region grown from a cell of heat >= 1 (hysteresis, as in edge detectors).
+constexpr float sparse_inspection_region_heat = 0.5f;
 
 /// Heat-map geometry: cells per row/column for an image of `extent` pixels, or 0 when the image is smaller than
 /// one (downsampled) patch or a parameter is 0.
@@ -283,6 +288,9 @@ inline std::uint32_t si_crc32(const std::uint8_t* p, std::size_t n, std::uint32_
     return ~crc;
 }
 
+/// Bytes before the dictionary in the model file: 7 u32 fields + 5 f32 fields.
+constexpr std::size_t si_header_bytes = 48;
+
 inline void si_put_u32(std::uint8_t* p, std::uint32_t v) noexcept {
     for (int i = 0; i < 4; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
 }
@@ -316,6 +324,66 @@ struct si_rng {
 
 } // namespace detail
 
+namespace detail {
+
+/// Dominant period (pixels) of `count` lines of `len` pixels (element i of line l at base[l * line_step + i *
+/// elem_step]) from their mean autocorrelation: the first local maximum (after it has gone negative) within 90 % of
+/// the highest one, if that is at least 0.2 of the variance. 0 when there is none (no periodic structure).
+template <class Pixel>
+inline std::size_t si_period(const Pixel* base, std::size_t count, std::size_t line_step, std::size_t len,
+                             std::size_t elem_step) noexcept {
+    constexpr std::size_t max_lag = 256;
+    float ac[max_lag + 1] = {};
+    const std::size_t lags = len / 3 < max_lag ? len / 3 : max_lag;
+    if (lags < 3) return 0;
+    const std::size_t lines = count < 32 ? count : 32;
+    for (std::size_t l = 0; l < lines; ++l) {
+        const Pixel* p = base + (l * count / lines) * line_step;
+        float mean = 0.0f;
+        for (std::size_t i = 0; i < len; ++i) mean += static_cast<float>(p[i * elem_step]);
+        mean /= static_cast<float>(len);
+        for (std::size_t lag = 0; lag <= lags; ++lag) {
+            float acc = 0.0f;
+            for (std::size_t i = 0; i + lag < len; ++i)
+                acc += (static_cast<float>(p[i * elem_step]) - mean) *
+                       (static_cast<float>(p[(i + lag) * elem_step]) - mean);
+            ac[lag] += acc / static_cast<float>(len - lag);
+        }
+    }
+    if (!(ac[0] > 0.0f)) return 0;
+    // Local maxima after the first negative value; the period is the first whose height is within 90 % of the
+    // highest one (sub-periods such as the thread spacing of a weave are lower; harmonics come later).
+    bool went_negative = false;
+    float best = 0.2f * ac[0];
+    for (std::size_t lag = 1; lag < lags; ++lag) {
+        if (ac[lag] < 0.0f) went_negative = true;
+        if (went_negative && ac[lag] > best && ac[lag] >= ac[lag - 1] && ac[lag] >= ac[lag + 1]) best = ac[lag];
+    }
+    went_negative = false;
+    for (std::size_t lag = 1; lag < lags; ++lag) {
+        if (ac[lag] < 0.0f) went_negative = true;
+        if (went_negative && ac[lag] >= 0.9f * best && ac[lag] >= ac[lag - 1] && ac[lag] >= ac[lag + 1]) return lag;
+    }
+    return 0;
+}
+
+} // namespace detail
+
+/// Suggests the downsampling factor for a texture: its dominant period (autocorrelation of up to 32 rows and 32
+/// columns; the shorter of the two periods) should span about 3/4 of a patch after downsampling, so that a patch
+/// sees a whole period. scale = clamp(period / (0.75 * PatchSize), 1, 8); 1 when no period is found (random
+/// textures) or the image is invalid. Heap-free; O(64 * n * min(n / 3, 256)) for an n-pixel side.
+template <std::size_t PatchSize, class Pixel>
+std::uint32_t sparse_inspection_suggest_scale(const image_view<Pixel>& img) noexcept {
+    if (img.data == nullptr || img.width < 8 || img.height < 8 || img.stride < img.width) return 1;
+    const std::size_t px = detail::si_period(img.data, img.height, img.stride, img.width, 1);
+    const std::size_t py = detail::si_period(img.data, img.width, 1, img.height, img.stride);
+    std::size_t period = px == 0 ? py : (py == 0 ? px : (px < py ? px : py));
+    if (period == 0) return 1;
+    const std::size_t scale = (4 * period) / (3 * PatchSize);
+    return static_cast<std::uint32_t>(scale < 1 ? 1 : (scale > 8 ? 8 : scale));
+}
+
 /// Bytes of workspace sparse_inspect needs for a width x height image (0 when the image is smaller than one patch
 /// after downsampling or a size overflows). Depends only on the geometry, not on the pixel type.
 template <std::size_t PatchSize, std::size_t Atoms, std::size_t Sparsity>
@@ -327,7 +395,7 @@ constexpr std::size_t sparse_inspection_scratch_size(std::size_t width, std::siz
 /// Serialized model size in bytes (see the file comment for the format).
 template <std::size_t PatchSize, std::size_t Atoms, std::size_t Sparsity>
 constexpr std::size_t sparse_inspection_model_bytes() noexcept {
-    return 4u * (11u + Atoms * PatchSize * PatchSize + 1u);
+    return detail::si_header_bytes + 4u * (Atoms * PatchSize * PatchSize + 1u);
 }
 
 /// Current model file format version.
@@ -339,8 +407,8 @@ template <std::size_t PatchSize, std::size_t Atoms, std::size_t Sparsity, class 
 status sparse_inspection_finalize(sparse_inspection_model<PatchSize, Atoms, Sparsity>& m, Arch = {}) noexcept {
     constexpr std::size_t dim = PatchSize * PatchSize;
     if (m.scale < 1 || m.scale > 8 || m.stride < 1 || m.stride > PatchSize) return status::invalid_model;
-    if (!std::isfinite(m.residual_mean) || !std::isfinite(m.residual_std) || !std::isfinite(m.train_max) ||
-        !std::isfinite(m.threshold))
+    if (!std::isfinite(m.residual_mean) || !std::isfinite(m.image_max_mean) || !std::isfinite(m.image_max_std) ||
+        !std::isfinite(m.train_max) || !std::isfinite(m.threshold))
         return status::non_finite;
     if (!(m.residual_mean >= 0.0f) || !(m.threshold > m.residual_mean)) return status::invalid_model;
     const status st = omp_check_dictionary(span<const float>(m.dictionary, Atoms * dim), Atoms, dim);
@@ -355,7 +423,8 @@ status sparse_inspection_finalize(sparse_inspection_model<PatchSize, Atoms, Spar
 /// @param image    any size with at least PatchSize * scale pixels in each direction.
 /// @param heatmap  grid_width * grid_height floats out (row-major): calibrated heat per cell, >= 0, 1 = threshold;
 ///                 cell (cx, cy) is the patch at downsampled (cx * stride, cy * stride). Empty = not wanted.
-/// @param mask     grid_width * grid_height bytes out: 1 where heat >= 1, else 0. Empty = not wanted.
+/// @param mask     grid_width * grid_height bytes out: 1 for cells of an anomalous region (heat >= 1, plus the
+///                 8-connected cells of heat >= sparse_inspection_region_heat around them), else 0. Empty = not wanted.
 /// @param boxes    up to boxes.size() regions, strongest peak first. May be empty.
 /// @param result   summary out.
 /// @param scratch  >= sparse_inspection_scratch_size(width, height, scale, stride) bytes, 16-byte aligned
@@ -399,13 +468,16 @@ status sparse_inspect(const sparse_inspection_model<PatchSize, Atoms, Sparsity>&
         grid[i] = h;
         if (h > hmax) hmax = h;
     }
-    // Connected regions (8-neighbourhood) of cells with heat >= 1: labels[i] = 0 unvisited, 1 background, 2 queued.
-    for (std::size_t i = 0; i < cells; ++i) labels[i] = grid[i] >= 1.0f ? 0u : 1u;
+    // Regions by hysteresis: 8-connected cells with heat >= sparse_inspection_region_heat that contain at least one
+    // cell with heat >= 1 (a faint scratch stays one region instead of breaking into pieces).
+    // labels: 0 candidate not yet visited, 1 background, 2 / >= 3 queued (see below), region_mark in a region.
+    constexpr std::uint32_t region_mark = 0xFFFFFFFFu;
+    for (std::size_t i = 0; i < cells; ++i) labels[i] = grid[i] >= sparse_inspection_region_heat ? 0u : 1u;
     std::size_t regions = 0, n_boxes = 0;
     const std::uint32_t st_px = model.stride * model.scale;
     const std::uint32_t off_px = static_cast<std::uint32_t>((PatchSize - model.stride) / 2) * model.scale;
     for (std::size_t seed = 0; seed < cells; ++seed) {
-        if (labels[seed] != 0u) continue;
+        if (labels[seed] != 0u || grid[seed] < 1.0f) continue;
         ++regions;
         // Iterative flood fill whose stack lives in the label array itself: a queued cell's label holds the index
         // (+3) of the cell queued before it (2 = bottom of the stack), so no memory beyond the labels is needed.
@@ -417,7 +489,7 @@ status sparse_inspect(const sparse_inspection_model<PatchSize, Atoms, Sparsity>&
         while (have) {
             const std::size_t cur = top;
             const std::uint32_t link = labels[cur];
-            labels[cur] = 1u; // visited
+            labels[cur] = region_mark;
             if (link >= 3u)
                 top = link - 3u;
             else
@@ -460,7 +532,7 @@ status sparse_inspect(const sparse_inspection_model<PatchSize, Atoms, Sparsity>&
     if (!heatmap.empty())
         for (std::size_t i = 0; i < cells; ++i) heatmap[i] = grid[i];
     if (!mask.empty())
-        for (std::size_t i = 0; i < cells; ++i) mask[i] = grid[i] >= 1.0f ? 1u : 0u;
+        for (std::size_t i = 0; i < cells; ++i) mask[i] = labels[i] == region_mark ? 1u : 0u;
     result.max_heat = hmax;
     result.score = hmax / (1.0f + hmax);
     result.anomalous = hmax >= 1.0f;
@@ -527,7 +599,9 @@ constexpr std::size_t sparse_inspection_train_scratch_size(std::size_t n_images,
 /// initialise the dictionary with distinct sampled patches; run params.iterations of approximate K-SVD (Batch-OMP
 /// codes, then per atom one power-iteration step on the residual of the patches that use it; an unused atom is
 /// replaced by the worst-represented patch); finally inspect every training image to measure the smoothed
-/// residual statistics and set threshold = mean + threshold_margin * (max - mean).
+/// residual statistics. The per-image maxima of normal images behave like an extreme-value sample: the threshold is
+/// their mean plus threshold_sigmas standard deviations (and at least the largest value seen), so a new normal image
+/// rarely exceeds it while a defect, which adds its whole energy to a few cells, does.
 /// @param images   1..any normal images; each at least PatchSize * scale pixels in both directions; sizes may
 ///                 differ (and may be slightly misaligned: patches are position-free).
 /// @param params   see sparse_inspection_train_params for ranges.
@@ -547,7 +621,7 @@ status sparse_inspection_train(span<const image_view<Pixel>> images, const spars
     if (images.data() == nullptr || images.empty()) return images.empty() ? status::invalid_shape : status::null_buffer;
     if (params.scale < 1 || params.scale > 8 || params.stride < 1 || params.stride > PatchSize ||
         params.samples_per_image < 1 || params.iterations < 1 || params.iterations > 100 ||
-        !(params.threshold_margin >= 1.0f && params.threshold_margin <= 100.0f))
+        !(params.threshold_sigmas >= 0.0f && params.threshold_sigmas <= 100.0f))
         return status::invalid_argument;
     std::size_t max_w = 0, max_h = 0;
     for (const auto& img : images) {
@@ -710,7 +784,7 @@ status sparse_inspection_train(span<const image_view<Pixel>> images, const spars
     EDGEKERN_TRY(omp_gram(span<const float>(d, Atoms * dim), Atoms, dim, span<float>(gram, Atoms * Atoms), arch));
 
     // 4. Calibration on every training image.
-    double sum = 0.0, sum2 = 0.0, count = 0.0;
+    double sum = 0.0, count = 0.0, max_sum = 0.0, max_sum2 = 0.0;
     float top = 0.0f;
     std::uint8_t* insp = ws + lay.inspect;
     for (const auto& img : images) {
@@ -721,24 +795,31 @@ status sparse_inspection_train(span<const image_view<Pixel>> images, const spars
         EDGEKERN_TRY((detail::si_residual_grid<PatchSize, Atoms, Sparsity>(d, gram, params.scale, params.stride, img,
                                                                            il, insp, arch)));
         detail::si_smooth(grid, gw, gh);
+        float image_max = 0.0f;
         for (std::size_t c = 0; c < gw * gh; ++c) {
             sum += grid[c];
-            sum2 += static_cast<double>(grid[c]) * grid[c];
-            if (grid[c] > top) top = grid[c];
+            if (grid[c] > image_max) image_max = grid[c];
         }
         count += static_cast<double>(gw * gh);
+        max_sum += image_max;
+        max_sum2 += static_cast<double>(image_max) * image_max;
+        if (image_max > top) top = image_max;
     }
-    const double mean = sum / count;
-    double var = sum2 / count - mean * mean;
-    var = var > 0.0 ? var : 0.0;
-    const float fmean = static_cast<float>(mean);
-    const float threshold = fmean + params.threshold_margin * (top - fmean);
+    const double n_img = static_cast<double>(images.size());
+    const float fmean = static_cast<float>(sum / count);
+    const double max_mean = max_sum / n_img;
+    double max_var = max_sum2 / n_img - max_mean * max_mean;
+    max_var = max_var > 0.0 ? max_var : 0.0;
+    const float max_sd = static_cast<float>(std::sqrt(max_var));
+    float threshold = static_cast<float>(max_mean) + params.threshold_sigmas * max_sd;
+    threshold = threshold > top ? threshold : top;
     if (!(threshold > fmean * (1.0f + 1e-6f)) || !(top > 0.0f) || !std::isfinite(threshold))
         return status::numeric_error;
     model.scale = params.scale;
     model.stride = params.stride;
     model.residual_mean = fmean;
-    model.residual_std = static_cast<float>(std::sqrt(var));
+    model.image_max_mean = static_cast<float>(max_mean);
+    model.image_max_std = max_sd;
     model.train_max = top;
     model.threshold = threshold;
     for (std::size_t i = 0; i < Atoms * dim; ++i) model.dictionary[i] = d[i];
@@ -763,10 +844,12 @@ status sparse_inspection_save(const sparse_inspection_model<PatchSize, Atoms, Sp
     detail::si_put_u32(p + 20, m.scale);
     detail::si_put_u32(p + 24, m.stride);
     detail::si_put_f32(p + 28, m.residual_mean);
-    detail::si_put_f32(p + 32, m.residual_std);
-    detail::si_put_f32(p + 36, m.train_max);
-    detail::si_put_f32(p + 40, m.threshold);
-    for (std::size_t i = 0; i < Atoms * PatchSize * PatchSize; ++i) detail::si_put_f32(p + 44 + 4 * i, m.dictionary[i]);
+    detail::si_put_f32(p + 32, m.image_max_mean);
+    detail::si_put_f32(p + 36, m.image_max_std);
+    detail::si_put_f32(p + 40, m.train_max);
+    detail::si_put_f32(p + 44, m.threshold);
+    for (std::size_t i = 0; i < Atoms * PatchSize * PatchSize; ++i)
+        detail::si_put_f32(p + detail::si_header_bytes + 4 * i, m.dictionary[i]);
     detail::si_put_u32(p + bytes - 4, detail::si_crc32(p, bytes - 4));
     return status::ok;
 }
@@ -776,7 +859,8 @@ status sparse_inspection_save(const sparse_inspection_model<PatchSize, Atoms, Sp
 inline status sparse_inspection_peek(span<const std::uint8_t> in, std::uint32_t& patch, std::uint32_t& atoms,
                                      std::uint32_t& sparsity) noexcept {
     if (in.data() == nullptr) return status::null_buffer;
-    if (in.size() < 48 || in[0] != 'E' || in[1] != 'K' || in[2] != 'S' || in[3] != 'I') return status::invalid_model;
+    if (in.size() < detail::si_header_bytes + 4 || in[0] != 'E' || in[1] != 'K' || in[2] != 'S' || in[3] != 'I')
+        return status::invalid_model;
     if (detail::si_get_u32(in.data() + 4) != sparse_inspection_format_version) return status::invalid_model;
     patch = detail::si_get_u32(in.data() + 8);
     atoms = detail::si_get_u32(in.data() + 12);
@@ -800,9 +884,11 @@ status sparse_inspection_load(span<const std::uint8_t> in, sparse_inspection_mod
     if (detail::si_get_u32(p + bytes - 4) != detail::si_crc32(p, bytes - 4)) return status::invalid_model;
     // Validate in a local copy of the scalar fields first, then the dictionary through the finalize checks.
     const std::uint32_t scale = detail::si_get_u32(p + 20), stride = detail::si_get_u32(p + 24);
-    const float mean = detail::si_get_f32(p + 28), sd = detail::si_get_f32(p + 32), tmax = detail::si_get_f32(p + 36),
-                thr = detail::si_get_f32(p + 40);
-    if (!std::isfinite(mean) || !std::isfinite(sd) || !std::isfinite(tmax) || !std::isfinite(thr))
+    const float mean = detail::si_get_f32(p + 28), max_mean = detail::si_get_f32(p + 32),
+                max_sd = detail::si_get_f32(p + 36), tmax = detail::si_get_f32(p + 40),
+                thr = detail::si_get_f32(p + 44);
+    if (!std::isfinite(mean) || !std::isfinite(max_mean) || !std::isfinite(max_sd) || !std::isfinite(tmax) ||
+        !std::isfinite(thr))
         return status::non_finite;
     if (scale < 1 || scale > 8 || stride < 1 || stride > PatchSize || !(mean >= 0.0f) || !(thr > mean))
         return status::invalid_model;
@@ -810,7 +896,7 @@ status sparse_inspection_load(span<const std::uint8_t> in, sparse_inspection_mod
     for (std::size_t k = 0; k < Atoms; ++k) {
         float s = 0.0f;
         for (std::size_t j = 0; j < dim; ++j) {
-            const float v = detail::si_get_f32(p + 44 + 4 * (k * dim + j));
+            const float v = detail::si_get_f32(p + detail::si_header_bytes + 4 * (k * dim + j));
             if (!std::isfinite(v)) return status::non_finite;
             s += v * v;
         }
@@ -819,10 +905,12 @@ status sparse_inspection_load(span<const std::uint8_t> in, sparse_inspection_mod
     model.scale = scale;
     model.stride = stride;
     model.residual_mean = mean;
-    model.residual_std = sd;
+    model.image_max_mean = max_mean;
+    model.image_max_std = max_sd;
     model.train_max = tmax;
     model.threshold = thr;
-    for (std::size_t i = 0; i < Atoms * dim; ++i) model.dictionary[i] = detail::si_get_f32(p + 44 + 4 * i);
+    for (std::size_t i = 0; i < Atoms * dim; ++i)
+        model.dictionary[i] = detail::si_get_f32(p + detail::si_header_bytes + 4 * i);
     return omp_gram(span<const float>(model.dictionary, Atoms * dim), Atoms, dim,
                     span<float>(model.gram, Atoms * Atoms), arch);
 }
