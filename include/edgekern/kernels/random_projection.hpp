@@ -378,24 +378,12 @@ void rp_apply_tile(const W* w, std::size_t r0, std::size_t rows, std::size_t n_v
     }
 }
 
-/// Runs acc[v][r] = sum_j W[r][j] x_v[j] over the batch and hands each finished tile to sink(v, r0, rows, acc).
+/// Ternary and matrix-free storage: rows expanded into a stack tile (kept out of rp_run, so that stored matrices do
+/// not pay for the tile's stack).
 template <class In, class Acc, class Sink, class Arch>
-void rp_run(const rp_matrix& m, std::size_t n_vectors, const In* x, Sink&& sink, Arch) noexcept {
+void rp_run_expanded(const rp_matrix& m, std::size_t n_vectors, const In* x, Sink& sink, Arch) noexcept {
     const std::size_t k = m.n_components;
     const std::size_t d = m.n_features;
-    if (m.storage == rp_storage::s8 || m.storage == rp_storage::f32) {
-        for (std::size_t r0 = 0; r0 < k; r0 += rp_row_tile) {
-            const std::size_t rows = (k - r0 < rp_row_tile) ? k - r0 : rp_row_tile;
-            if constexpr (std::is_same<In, float>::value) {
-                if (m.storage == rp_storage::f32) {
-                    rp_apply_tile<Acc>(m.f32.data() + r0 * d, r0, rows, n_vectors, x, d, sink, Arch{}, Arch{});
-                    continue;
-                }
-            }
-            rp_apply_tile<Acc>(m.s8.data() + r0 * d, r0, rows, n_vectors, x, d, sink, Arch{}, Arch{});
-        }
-        return;
-    }
     alignas(64) std::int8_t tile[EDGEKERN_RP_TILE_BYTES];
     if (d <= sizeof(tile)) {
         std::size_t tile_rows = sizeof(tile) / d;
@@ -419,6 +407,27 @@ void rp_run(const rp_matrix& m, std::size_t n_vectors, const In* x, Sink&& sink,
             sink(v, r, 1, acc);
         }
     }
+}
+
+/// Runs acc[v][r] = sum_j W[r][j] x_v[j] over the batch and hands each finished tile to sink(v, r0, rows, acc).
+template <class In, class Acc, class Sink, class Arch>
+void rp_run(const rp_matrix& m, std::size_t n_vectors, const In* x, Sink&& sink, Arch) noexcept {
+    const std::size_t k = m.n_components;
+    const std::size_t d = m.n_features;
+    if (m.storage == rp_storage::s8 || m.storage == rp_storage::f32) {
+        for (std::size_t r0 = 0; r0 < k; r0 += rp_row_tile) {
+            const std::size_t rows = (k - r0 < rp_row_tile) ? k - r0 : rp_row_tile;
+            if constexpr (std::is_same<In, float>::value) {
+                if (m.storage == rp_storage::f32) {
+                    rp_apply_tile<Acc>(m.f32.data() + r0 * d, r0, rows, n_vectors, x, d, sink, Arch{}, Arch{});
+                    continue;
+                }
+            }
+            rp_apply_tile<Acc>(m.s8.data() + r0 * d, r0, rows, n_vectors, x, d, sink, Arch{}, Arch{});
+        }
+        return;
+    }
+    rp_run_expanded<In, Acc>(m, n_vectors, x, sink, Arch{});
 }
 
 inline status rp_check_matrix(const rp_matrix& m) noexcept {
