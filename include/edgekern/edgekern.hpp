@@ -23,5 +23,6 @@
 #include "edgekern/kernels/patches.hpp"
 #include "edgekern/kernels/pooling.hpp"
 #include "edgekern/kernels/random_projection.hpp"
+#include "edgekern/pipelines/fomo_ad.hpp"
 #include "edgekern/pipelines/sparse_inspection.hpp"
 #include "edgekern/version.hpp"
