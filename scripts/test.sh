@@ -44,6 +44,17 @@ cpu_has_avx512() {
   done
 }
 
+# CPU seconds (user + sys) used so far by finished child processes: with other work on the machine, wall time
+# says little; CPU time / jobs is what the matrix costs on an otherwise idle machine.
+# (`times` must run in this shell, not in a $(...) subshell, to see this shell's children.)
+cpu_now=0
+update_cpu() {
+  times >"${root}/logs/.times"
+  cpu_now=$(tail -n 1 "${root}/logs/.times" |
+    awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); s += a[1] * 60 + a[2] } printf "%d", s }')
+}
+fmt_secs() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
 total_pass=0
 total_fail=0
 summary=()
@@ -53,6 +64,8 @@ for p in "${presets[@]}"; do
   dir="${root}/${p}"
   : >"${log}"
   start=$(date +%s)
+  update_cpu
+  cpu_start=${cpu_now}
   pass=0
   fail=0
   note=""
@@ -92,9 +105,11 @@ for p in "${presets[@]}"; do
     fi
   fi
   secs=$(($(date +%s) - start))
+  update_cpu
+  cpu=$((cpu_now - cpu_start))
   total_pass=$((total_pass + pass))
   total_fail=$((total_fail + fail))
-  line="target ${p}: ${pass} passed, ${fail} failed ($((secs / 60))m$(printf %02d $((secs % 60)))s${note:+; ${note}})"
+  line="target ${p}: ${pass} passed, ${fail} failed ($(fmt_secs ${secs}), cpu $(fmt_secs ${cpu})${note:+; ${note}})"
   summary+=("${line}")
   if [ ${fail} -ne 0 ]; then
     echo "---- ${p} FAILED: first errors in ${log} ----"
@@ -108,7 +123,7 @@ done
 
 secs=$(($(date +%s) - matrix_start))
 echo
-echo "== summary ($((secs / 60))m$(printf %02d $((secs % 60)))s for ${#presets[@]} targets)"
+echo "== summary: ${#presets[@]} targets in $(fmt_secs ${secs}) (cpu $(fmt_secs ${cpu_now}), ${jobs} jobs)"
 printf '%s\n' "${summary[@]}"
 echo "${total_pass} passed, ${total_fail} failed"
 [ ${total_fail} -eq 0 ]
