@@ -15,6 +15,8 @@ std::int8_t w8[K * C];
 std::uint8_t packed[K * ((C + 3) / 4)];
 std::int32_t y[H * W * K];
 std::int32_t y_ref[H * W * K];
+std::int16_t x16[H * W * C];
+std::int64_t y64[H * W * K];
 // Out of line: GCC sizes inline asm by its line count, so 2 KB of nops inside main() would break literal pools.
 __attribute__((noinline)) void thousand_nops() {
     __asm__ volatile(".rept 1000\n\tnop\n\t.endr" ::: "memory");
@@ -67,6 +69,26 @@ int main() {
             edgekern_cm::report("random_projection/s8_s8_s32/" EDGEKERN_CM_CORE_NAME "/12x12x96->16/ternary/sparse", n,
                                 macs);
         }
+    }
+    // int16 inputs (exact int64 sums), stored int8 gaussian matrix
+    {
+        for (std::size_t i = 0; i < H * W * C; ++i) x16[i] = static_cast<std::int16_t>(x[i] * 129);
+        rp_matrix mf, ms;
+        if (make_rp_matrix_free(rp_kind::gaussian, K, C, 7, 0.0, mf) != status::ok) return 10;
+        if (rp_generate_s8(mf, span<std::int8_t>(w8)) != status::ok) return 11;
+        if (make_rp_stored_s8(rp_kind::gaussian, K, C, span<const std::int8_t>(w8), mf.scale, ms) != status::ok)
+            return 12;
+        status st = status::ok;
+        const std::int64_t n = counter.measure([&] {
+            st = random_projection_map(ms, 1, H, W, C, span<const std::int16_t>(x16), span<std::int64_t>(y64));
+        });
+        if (st != status::ok) return 13;
+        // check against the int8 result of the same matrix: x16 = 129 x8 exactly, so y64 = 129 y
+        if (random_projection_map(ms, 1, H, W, C, span<const std::int8_t>(x), span<std::int32_t>(y)) != status::ok)
+            return 14;
+        for (std::size_t i = 0; i < H * W * K; ++i) failures += y64[i] != static_cast<std::int64_t>(y[i]) * 129;
+        edgekern_cm::report("random_projection/s16_s8_s64/" EDGEKERN_CM_CORE_NAME "/12x12x96->16/stored_s8/gaussian", n,
+                            macs);
     }
     // calibration check: a call to 1000 nops (bl + 1000 nop + bx lr, plus what the compiler puts around the call;
     // bench/cortex_m/trace_count.py gives the exact count from an instruction trace)

@@ -131,6 +131,63 @@ inline void rp_dsp_relayout(const std::int8_t* w, std::size_t d, std::size_t g, 
         }
 }
 
+/// int16 inputs: the same re-laid weights; x is loaded as pairs (x0, x1), (x2, x3) and repacked with pkhbt/pkhtb
+/// into (x0, x2), (x1, x3) to meet them; smlald accumulates the dual products in 64 bits, so sums are exact.
+template <std::size_t G>
+inline void rp_dsp_dot_group_s16(const std::uint32_t* wl, std::size_t blocks, const std::int16_t* x,
+                                 std::int64_t* acc) noexcept {
+    std::int64_t a[G];
+#pragma GCC unroll 8
+    for (std::size_t r = 0; r < G; ++r) a[r] = 0;
+    for (std::size_t b = 0; b < blocks; ++b) {
+        std::uint32_t x01, x23;
+        std::memcpy(&x01, x + 4 * b, 4);
+        std::memcpy(&x23, x + 4 * b + 2, 4);
+        const std::int32_t xa = static_cast<std::int32_t>((x01 & 0xFFFFu) | (x23 << 16));     // pkhbt: (x0, x2)
+        const std::int32_t xb = static_cast<std::int32_t>((x01 >> 16) | (x23 & 0xFFFF0000u)); // pkhtb: (x1, x3)
+#pragma GCC unroll 8
+        for (std::size_t r = 0; r < G; ++r) {
+            a[r] = __smlald(xa, static_cast<std::int32_t>(wl[2 * r]), a[r]);
+            a[r] = __smlald(xb, static_cast<std::int32_t>(wl[2 * r + 1]), a[r]);
+        }
+        wl += 2 * G;
+    }
+#pragma GCC unroll 8
+    for (std::size_t r = 0; r < G; ++r) acc[r] = a[r];
+}
+
+template <class Acc, class Sink, class Arch>
+void rp_apply_tile(const std::int8_t* w, std::size_t r0, std::size_t rows, std::size_t n_vectors, const std::int16_t* x,
+                   std::size_t d, Sink& sink, Arch, arch::cortex_m_dsp) noexcept {
+    const std::size_t blocks = d / 4;
+    if (blocks == 0 || blocks > rp_dsp_max_blocks) {
+        rp_apply_tile<Acc>(w, r0, rows, n_vectors, x, d, sink, arch::scalar{}, arch::scalar{});
+        return;
+    }
+    std::uint32_t wl[rp_dsp_max_blocks * 4 * 2];
+    std::int64_t acc_local[4];
+    for (std::size_t g0 = 0; g0 < rows;) {
+        const std::size_t g = (rows - g0 >= 4) ? 4 : 1;
+        const std::int8_t* wg = w + g0 * d;
+        rp_dsp_relayout(wg, d, g, blocks, wl);
+        for (std::size_t v = 0; v < n_vectors; ++v) {
+            const std::int16_t* xv = x + v * d;
+            std::int64_t* acc = acc_local;
+            if constexpr (rp_has_direct<Sink>::value) acc = sink.direct(v, r0 + g0);
+            if (g == 4)
+                rp_dsp_dot_group_s16<4>(wl, blocks, xv, acc);
+            else
+                rp_dsp_dot_group_s16<1>(wl, blocks, xv, acc);
+            if (blocks * 4 != d)
+                for (std::size_t r = 0; r < g; ++r)
+                    for (std::size_t j = blocks * 4; j < d; ++j)
+                        acc[r] += static_cast<std::int32_t>(wg[r * d + j]) * static_cast<std::int32_t>(xv[j]);
+            if constexpr (!rp_has_direct<Sink>::value) sink(v, r0 + g0, g, acc);
+        }
+        g0 += g;
+    }
+}
+
 template <class Acc, class Sink, class Arch>
 void rp_apply_tile(const std::int8_t* w, std::size_t r0, std::size_t rows, std::size_t n_vectors, const std::int8_t* x,
                    std::size_t d, Sink& sink, Arch, arch::cortex_m_dsp) noexcept {
