@@ -22,7 +22,7 @@ namespace {
 
 /// Documented bound (docs/kernels/gmm.md) of the fixed path's arithmetic error vs float64 on the dequantized
 /// input, for well-conditioned models (int16 and int8 inputs alike; the measured maximum is far below).
-constexpr double fixed_bound_nats = 0.01;
+constexpr double fixed_bound_nats = 0.002;
 
 /// Storage for a prepared fixed-point model (K <= 16, d <= 64).
 struct fixed_storage {

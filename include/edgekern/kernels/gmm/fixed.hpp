@@ -390,8 +390,8 @@ inline status gmm_fixed_batch(const gmm_fixed_model& model, span<const T> x, std
 /// Numerics: integer-only (int32 x int32 -> int64 MACs, |products| < 2^47; no float), bit-identical on every backend.
 /// y_j in Q16 saturates at 32768 sigma, squared terms accumulate in Q32 saturating at 2^63, log-likelihoods saturate at
 /// +-32768 nats; components combine with a real log-add (table of ln(1 + e^-t), 1/32-nat steps, linear
-/// interpolation), never max. Measured error vs float64 on the dequantized inputs: see docs/kernels/gmm.md
-/// (tested bound 0.01 nats for well-conditioned models; goal 0.1).
+/// interpolation), never max. Error vs float64 on the dequantized inputs: <= 0.002 nats (tested, d <= 64, K <= 16,
+/// well-conditioned models, int16 and int8 inputs; measured max 2.8e-4 / 4.4e-4, docs/kernels/gmm.md).
 template <class Arch = arch::default_arch, detail::gmm_enable_if_arch_t<Arch> = 0>
 inline status gmm_log_likelihood_fixed(const gmm_fixed_model& model, span<const std::int16_t> x, std::int32_t& out,
                                        Arch tag = {}) noexcept {
