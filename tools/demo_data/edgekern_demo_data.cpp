@@ -370,6 +370,8 @@ void crop(std::vector<std::uint8_t>& img, int w, int h) {
 }
 
 bool make_dir(const std::string& p) {
+    for (std::size_t pos = p.find('/', 1); pos != std::string::npos; pos = p.find('/', pos + 1))
+        ::mkdir(p.substr(0, pos).c_str(), 0755); // parents (errors surface below)
     if (::mkdir(p.c_str(), 0755) == 0 || errno == EEXIST) return true;
     std::fprintf(stderr, "edgekern_demo_data: cannot create %s: %s\n", p.c_str(), std::strerror(errno));
     return false;

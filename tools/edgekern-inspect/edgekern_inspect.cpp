@@ -224,6 +224,7 @@ class engine {
 public:
     virtual ~engine() = default;
     virtual shape dims() const = 0;
+    virtual unsigned scale() const = 0;
     virtual ek::status train(const std::vector<gray_image>& imgs, const ek::sparse_inspection_train_params& p) = 0;
     virtual ek::status inspect(const gray_image& img, inspect_output& out) = 0;
     virtual ek::status upsample(const inspect_output& o, int w, int h, std::vector<float>& px) = 0;
@@ -237,6 +238,7 @@ class engine_impl final : public engine {
 public:
     using model_t = ek::sparse_inspection_model<P, A, S>;
     engine_impl() : model_(new model_t()) {}
+    unsigned scale() const override { return model_->scale; }
     shape dims() const override {
         return {static_cast<unsigned>(P), static_cast<unsigned>(A), static_cast<unsigned>(S)};
     }
@@ -493,6 +495,29 @@ int cmd_detect(const options& o) {
     std::vector<std::string> files;
     if (!edgekern_tools::list_images(o.get("images"), files, err)) return fail(err);
     if (files.empty()) return fail("no images in folder " + o.get("images"));
+    // Pass 1: every image must decode and be large enough before anything is written (no partial results).
+    {
+        const shape s = eng->dims();
+        int bad = 0;
+        for (const auto& f : files) {
+            gray_image img;
+            std::string why;
+            if (!edgekern_tools::read_gray(f, img, why)) {
+                std::fprintf(stderr, "edgekern-inspect: error: %s: %s\n", f.c_str(), why.c_str());
+                ++bad;
+                continue;
+            }
+            const int min_side = static_cast<int>(s.patch * eng->scale());
+            if (img.width < min_side || img.height < min_side) {
+                std::fprintf(stderr,
+                             "edgekern-inspect: error: %s: %dx%d is smaller than one patch of this model "
+                             "(%d pixels)\n",
+                             f.c_str(), img.width, img.height, min_side);
+                ++bad;
+            }
+        }
+        if (bad) return fail(std::to_string(bad) + " unusable image(s); nothing written");
+    }
     const std::string out_dir = o.get("out");
     if (!ensure_dir(out_dir, err)) return fail(err);
     std::string csv = "file,score,anomalous,boxes\n";
