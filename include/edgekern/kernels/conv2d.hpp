@@ -98,6 +98,7 @@ constexpr std::int64_t geom_reduction(const conv_geom& g) noexcept {
 EDGEKERN_NAMESPACE_END
 
 // Per-ISA s8 fast paths add conv2d_select / scratch / run overloads on their tags.
+#include "edgekern/kernels/conv2d/cortex_m_dsp.hpp"
 #include "edgekern/kernels/conv2d/x86.hpp"
 
 EDGEKERN_NAMESPACE_BEGIN
@@ -106,8 +107,9 @@ namespace detail {
 constexpr std::size_t conv2d_scratch_for(conv2d_algo algo, const conv_geom& g) noexcept {
     switch (algo) {
     case conv2d_algo::gemm_vnni:
-    case conv2d_algo::gemm_avx2:
         return gemm_s8_scratch_size(g);
+    case conv2d_algo::gemm_dsp:
+        return dsp_s8_scratch_size(g);
     default:
         return 0;
     }

@@ -300,3 +300,23 @@ TEST_CASE("conv2d: every bad input returns its status and leaves the output unto
         });
     }
 }
+
+TEST_CASE("fast requantization of the conv epilogue equals edgekern::requantize") {
+    edgekern_test::rng r(0xFA57ull);
+    const int n = edgekern_test::sweep_stride == 1 ? 2000000 : 20000;
+    for (int i = 0; i < n; ++i) {
+        std::int32_t acc = static_cast<std::int32_t>(r.next_u32());
+        if (i % 4 == 0) acc = static_cast<std::int32_t>(r.uniform(-70000, 70000));
+        if (i % 1000 == 1) acc = i % 2 ? INT32_MIN : INT32_MAX;
+        const std::int32_t m = i % 97 == 0 ? 0 : static_cast<std::int32_t>(r.uniform(std::int64_t{1} << 30, INT32_MAX));
+        const std::int32_t s = static_cast<std::int32_t>(r.uniform(-31, 3));
+        for (auto mode : {edgekern::rounding_mode::double_rounding, edgekern::rounding_mode::single_rounding}) {
+            const std::int32_t want = edgekern::requantize(acc, m, s, mode);
+            const std::int32_t got = edgekern::detail::conv_requantize_fast(acc, m, s, mode);
+            if (want != got) {
+                INFO("acc " << acc << " m " << m << " s " << s);
+                REQUIRE(want == got);
+            }
+        }
+    }
+}

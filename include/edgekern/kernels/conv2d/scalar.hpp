@@ -35,6 +35,23 @@ constexpr status effective_clamp(std::int32_t act_min, std::int32_t act_max, std
     return status::ok;
 }
 
+/// edgekern::requantize with a short path for the common double-rounding case shift <= 0 (no left shift).
+/// With multiplier >= 0 there is no saturation case, and the truncating (ab + nudge) / 2^31 of SRDHM equals
+/// floor((ab + 2^30) / 2^31) for both signs of ab (for ab < 0: trunc(x / 2^31) = floor((x + 2^31 - 1) / 2^31)
+/// with x = ab + 1 - 2^30). Bit-identical to requantize (tests/kernels/conv: "fast requantization").
+constexpr std::int32_t conv_requantize_fast(std::int32_t acc, std::int32_t multiplier, std::int32_t shift,
+                                            rounding_mode mode) noexcept {
+    if (mode != rounding_mode::double_rounding || shift > 0 || multiplier < 0)
+        return requantize(acc, multiplier, shift, mode);
+    const std::int64_t ab = std::int64_t{acc} * multiplier;
+    const std::int32_t t = static_cast<std::int32_t>((ab + (std::int64_t{1} << 30)) >> 31);
+    const int right = -shift;
+    const std::int32_t mask = static_cast<std::int32_t>((std::uint32_t{1} << right) - 1u); // right <= 31
+    const std::int32_t rem = t & mask;
+    const std::int32_t threshold = (mask >> 1) + (t < 0 ? 1 : 0);
+    return (t >> right) + (rem > threshold ? 1 : 0);
+}
+
 /// Epilogue of the int32-accumulator paths (s8, and s16x8 with int32 bias): bias, requantize, zero point, clamp.
 template <class Out>
 struct epilogue_s32 {
@@ -48,7 +65,7 @@ struct epilogue_s32 {
     EDGEKERN_FORCE_INLINE void operator()(std::int32_t acc, std::int32_t oc, std::size_t index) const noexcept {
         const std::size_t q = per_channel ? uz(oc) : 0u;
         if (bias != nullptr) acc = wrap_add_s32(acc, bias[oc]);
-        std::int32_t v = wrap_add_s32(requantize(acc, multiplier[q], shift[q], mode), output_zero_point);
+        std::int32_t v = wrap_add_s32(conv_requantize_fast(acc, multiplier[q], shift[q], mode), output_zero_point);
         v = v < lo ? lo : (v > hi ? hi : v);
         out[index] = static_cast<Out>(v);
     }
@@ -84,7 +101,7 @@ struct epilogue_f32 {
 };
 
 /// Algorithm chosen for a conv2d call. The scratch size and the run use the same choice (conv2d_select).
-enum class conv2d_algo : std::uint8_t { direct, pointwise, gemm_vnni, gemm_avx2 };
+enum class conv2d_algo : std::uint8_t { direct, pointwise, gemm_vnni, gemm_dsp };
 
 constexpr bool is_pointwise(const conv_geom& g) noexcept {
     return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pl == 0 && g.groups == 1 &&
