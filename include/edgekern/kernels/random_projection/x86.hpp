@@ -109,6 +109,38 @@ inline void rp_dot_rows(const std::int8_t* w, std::size_t stride, std::size_t ro
     }
 }
 
+/// int8 rows x int16 vector -> exact int64: vpmaddwd lanes hold at most 2 * 2^22 = 2^23, so int32 lanes are summed
+/// over blocks of 128 steps (2048 channels, < 2^30 per lane) and then added into int64.
+inline void rp_dot_rows(const std::int8_t* w, std::size_t stride, std::size_t rows, const std::int16_t* x,
+                        std::size_t n, std::int64_t* acc, arch::avx2) noexcept {
+    const std::size_t n16 = n & ~std::size_t{15};
+    constexpr std::size_t block = 2048;
+    for (std::size_t r = 0; r < rows; r += 4) {
+        const std::size_t nr = (rows - r < 4) ? rows - r : 4;
+        std::int64_t t[4] = {0, 0, 0, 0};
+        for (std::size_t j0 = 0; j0 < n16; j0 += block) {
+            const std::size_t j1 = (n16 - j0 < block) ? n16 : j0 + block;
+            __m256i s[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
+                            _mm256_setzero_si256()};
+            for (std::size_t j = j0; j < j1; j += 16) {
+                const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + j));
+                for (std::size_t q = 0; q < nr; ++q) {
+                    const __m256i wv = _mm256_cvtepi8_epi16(
+                        _mm_loadu_si128(reinterpret_cast<const __m128i*>(w + (r + q) * stride + j)));
+                    s[q] = _mm256_add_epi32(s[q], _mm256_madd_epi16(xv, wv));
+                }
+            }
+            for (std::size_t q = 0; q < nr; ++q) t[q] += rp_hsum256(s[q]);
+        }
+        for (std::size_t q = 0; q < nr; ++q) {
+            const std::int8_t* wr = w + (r + q) * stride;
+            for (std::size_t j = n16; j < n; ++j)
+                t[q] += static_cast<std::int32_t>(wr[j]) * static_cast<std::int32_t>(x[j]);
+            acc[r + q] += t[q];
+        }
+    }
+}
+
 /// float rows x float vector (FMA), 4 rows at a time.
 inline void rp_dot_rows(const float* w, std::size_t stride, std::size_t rows, const float* x, std::size_t n, float* acc,
                         arch::avx2) noexcept {
