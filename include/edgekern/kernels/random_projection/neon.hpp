@@ -57,6 +57,39 @@ inline void rp_dot_rows(const std::int8_t* w, std::size_t stride, std::size_t ro
 }
 #endif
 
+/// float rows x float vector (fused multiply-add), 4 lanes; float results agree with scalar to the documented
+/// tolerance, not bit for bit.
+inline void rp_dot_rows(const float* w, std::size_t stride, std::size_t rows, const float* x, std::size_t n, float* acc,
+                        arch::neon) noexcept {
+    const std::size_t n4 = n & ~std::size_t{3};
+    for (std::size_t r = 0; r < rows; ++r) {
+        const float* wr = w + r * stride;
+        float32x4_t s = vdupq_n_f32(0.0f);
+        for (std::size_t j = 0; j < n4; j += 4) s = vfmaq_f32(s, vld1q_f32(wr + j), vld1q_f32(x + j));
+        float t = vaddvq_f32(s);
+        for (std::size_t j = n4; j < n; ++j) t += wr[j] * x[j];
+        acc[r] += t;
+    }
+}
+
+/// int8 entries x float vector: entries widened to float (exact), then as above.
+inline void rp_dot_rows(const std::int8_t* w, std::size_t stride, std::size_t rows, const float* x, std::size_t n,
+                        float* acc, arch::neon) noexcept {
+    const std::size_t n8 = n & ~std::size_t{7};
+    for (std::size_t r = 0; r < rows; ++r) {
+        const std::int8_t* wr = w + r * stride;
+        float32x4_t s0 = vdupq_n_f32(0.0f), s1 = vdupq_n_f32(0.0f);
+        for (std::size_t j = 0; j < n8; j += 8) {
+            const int16x8_t w16 = vmovl_s8(vld1_s8(wr + j));
+            s0 = vfmaq_f32(s0, vcvtq_f32_s32(vmovl_s16(vget_low_s16(w16))), vld1q_f32(x + j));
+            s1 = vfmaq_f32(s1, vcvtq_f32_s32(vmovl_high_s16(w16)), vld1q_f32(x + j + 4));
+        }
+        float t = vaddvq_f32(vaddq_f32(s0, s1));
+        for (std::size_t j = n8; j < n; ++j) t += static_cast<float>(wr[j]) * x[j];
+        acc[r] += t;
+    }
+}
+
 inline uint32x4_t rp_hash32_neon(uint32x4_t x) noexcept {
     x = veorq_u32(x, vshrq_n_u32(x, 16));
     x = vmulq_n_u32(x, 0x7FEB352Du);
