@@ -11,6 +11,19 @@
 
 namespace simd_test {
 
+/// True in sanitizer builds, where exhaustive 2^32 sweeps thin out (code runs ~10x slower there).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool slow_build = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+constexpr bool slow_build = true;
+#else
+constexpr bool slow_build = false;
+#endif
+#else
+constexpr bool slow_build = false;
+#endif
+
 /// Widest vector of any backend in int8 lanes (AVX-512: 64).
 constexpr std::size_t widest_lanes = 64;
 

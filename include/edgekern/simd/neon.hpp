@@ -106,6 +106,14 @@ inline void sat_rounding_doubling_high_mul(const std::int32_t* a, std::int32_t b
     sat_rounding_doubling_high_mul(a + i, b, out + i, n - i, arch::scalar{});
 }
 
+inline void sat_rounding_doubling_high_mul(const std::int16_t* a, std::int16_t b, std::int16_t* out, std::size_t n,
+                                           arch::neon) noexcept {
+    const int16x8_t vb = vdupq_n_s16(b);
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) vst1q_s16(out + i, vqrdmulhq_s16(vld1q_s16(a + i), vb)); // sqrdmulh.8h
+    sat_rounding_doubling_high_mul(a + i, b, out + i, n - i, arch::scalar{});
+}
+
 namespace detail {
 
 /// requantize_double_rounding for 4 lanes (per-lane multiplier and shift, shift already clamped to [-31, 30]).

@@ -133,6 +133,14 @@ inline void sat_rounding_doubling_high_mul(const std::int32_t* a, std::int32_t b
     for (std::size_t i = 0; i < n; ++i) out[i] = ::edgekern::sat_rounding_doubling_high_mul(a[i], b);
 }
 
+/// Vector 16-bit SRDHM: out[i] = sat_rounding_doubling_high_mul(a[i], b) (fixed/primitives.hpp, int16):
+/// floor((a[i] * b + 2^14) / 2^15), with (-32768, -32768) -> 32767.
+/// Numerics: Arm VQRDMULH.S16 / SQRDMULH exactly; x86 PMULHRSW plus a fix of its one wrapping case.
+inline void sat_rounding_doubling_high_mul(const std::int16_t* a, std::int16_t b, std::int16_t* out, std::size_t n,
+                                           arch::scalar) noexcept {
+    for (std::size_t i = 0; i < n; ++i) out[i] = ::edgekern::sat_rounding_doubling_high_mul(a[i], b);
+}
+
 namespace detail {
 /// One element of requantize_s32: clamp(requantize(acc, m, s, mode) + zp, act_min, act_max), the sum taken
 /// without overflow. Written as the vector backends compute it: clamp to [act_min - zp, act_max - zp] (both in

@@ -53,7 +53,7 @@ EDGEKERN_FORCE_INLINE __m128i loadl64(const void* p) noexcept {
 
 } // namespace detail
 
-// ---- SSE2 ---------------------------------------------------------------------------------------------------------
+// ---- SSE2 -------------------------------------------------------------------------------------------------------
 
 inline std::int32_t dot_s8(const std::int8_t* a, const std::int8_t* b, std::size_t n, arch::sse2) noexcept {
     __m128i acc = _mm_setzero_si128();
@@ -148,8 +148,30 @@ inline void saturate_narrow(const std::int32_t* in, std::int16_t* out, std::size
 EDGEKERN_NAMESPACE_END
 #endif // EDGEKERN_HAS_SSE2
 
-// ---- AVX2
-// -------------------------------------------------------------------------------------------------------------
+// ---- SSE4.1 (SSSE3 pmulhrsw) --------------------------------------------------------------------------------
+#if defined(EDGEKERN_HAS_SSE41)
+EDGEKERN_NAMESPACE_BEGIN
+namespace simd {
+
+inline void sat_rounding_doubling_high_mul(const std::int16_t* a, std::int16_t b, std::int16_t* out, std::size_t n,
+                                           arch::sse41) noexcept {
+    // pmulhrsw = floor((floor(ab / 2^14) + 1) / 2) = floor((ab + 2^14) / 2^15): the SRDHM, except that
+    // (-32768)^2 gives +32768, which wraps to -32768 (no other pair yields -32768: the smallest true result is
+    // -32767). Adding the compare mask (-1) there turns it into 32767, the saturated value.
+    const __m128i vb = _mm_set1_epi16(b), min16 = _mm_set1_epi16(INT16_MIN);
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m128i r = _mm_mulhrs_epi16(detail::loadu128(a + i), vb);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_add_epi16(r, _mm_cmpeq_epi16(r, min16)));
+    }
+    sat_rounding_doubling_high_mul(a + i, b, out + i, n - i, arch::scalar{});
+}
+
+} // namespace simd
+EDGEKERN_NAMESPACE_END
+#endif // EDGEKERN_HAS_SSE41
+
+// ---- AVX2 -------------------------------------------------------------------------------------------------------
 #if defined(EDGEKERN_HAS_AVX2)
 EDGEKERN_NAMESPACE_BEGIN
 namespace simd {
@@ -359,6 +381,17 @@ inline std::size_t requantize_avx2(const std::int32_t* acc, std::size_t n, const
 
 } // namespace detail
 
+inline void sat_rounding_doubling_high_mul(const std::int16_t* a, std::int16_t b, std::int16_t* out, std::size_t n,
+                                           arch::avx2) noexcept {
+    const __m256i vb = _mm256_set1_epi16(b), min16 = _mm256_set1_epi16(INT16_MIN);
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m256i r = _mm256_mulhrs_epi16(detail::loadu256(a + i), vb); // see the SSE4.1 overload
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), _mm256_add_epi16(r, _mm256_cmpeq_epi16(r, min16)));
+    }
+    sat_rounding_doubling_high_mul(a + i, b, out + i, n - i, arch::sse41{});
+}
+
 inline void sat_rounding_doubling_high_mul(const std::int32_t* a, std::int32_t b, std::int32_t* out, std::size_t n,
                                            arch::avx2) noexcept {
     const __m256i vb = _mm256_set1_epi32(b);
@@ -394,8 +427,7 @@ inline void requantize_s32_unchecked(const std::int32_t* acc, std::size_t n, con
 EDGEKERN_NAMESPACE_END
 #endif // EDGEKERN_HAS_AVX2
 
-// ---- AVX-512 (F + BW + VL + DQ)
-// ---------------------------------------------------------------------------------------
+// ---- AVX-512 (F + BW + VL + DQ) ---------------------------------------------------------------------------------
 #if defined(EDGEKERN_HAS_AVX512)
 EDGEKERN_NAMESPACE_BEGIN
 namespace simd {
@@ -515,6 +547,17 @@ inline void mac_s8(std::int32_t* acc, const std::int8_t* a, std::int8_t b, std::
     }
 }
 
+inline void sat_rounding_doubling_high_mul(const std::int16_t* a, std::int16_t b, std::int16_t* out, std::size_t n,
+                                           arch::avx512) noexcept {
+    const __m512i vb = _mm512_set1_epi16(b), min16 = _mm512_set1_epi16(INT16_MIN), ones = _mm512_set1_epi16(-1);
+    for (std::size_t i = 0; i < n; i += 32) {
+        const __mmask32 m = static_cast<__mmask32>(detail::low_mask64(n - i < 32 ? n - i : 32));
+        const __m512i r = _mm512_mulhrs_epi16(_mm512_maskz_loadu_epi16(m, a + i), vb); // see the SSE4.1 overload
+        const __m512i fixed = _mm512_mask_add_epi16(r, _mm512_cmpeq_epi16_mask(r, min16), r, ones);
+        _mm512_mask_storeu_epi16(out + i, m, fixed);
+    }
+}
+
 inline void saturate_narrow(const std::int32_t* in, std::int8_t* out, std::size_t n, arch::avx512) noexcept {
     for (std::size_t i = 0; i < n; i += 16) {
         const __mmask16 m = static_cast<__mmask16>(detail::low_mask64(n - i < 16 ? n - i : 16));
@@ -533,8 +576,7 @@ inline void saturate_narrow(const std::int32_t* in, std::int16_t* out, std::size
 EDGEKERN_NAMESPACE_END
 #endif // EDGEKERN_HAS_AVX512
 
-// ---- AVX-512 VNNI
-// -------------------------------------------------------------------------------------------------------
+// ---- AVX-512 VNNI -----------------------------------------------------------------------------------------------
 #if defined(EDGEKERN_HAS_AVX512VNNI)
 EDGEKERN_NAMESPACE_BEGIN
 namespace simd {
