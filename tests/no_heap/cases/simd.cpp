@@ -51,6 +51,9 @@ EDGEKERN_NO_HEAP_CASE(simd_srdhm_and_requantize) {
         shift[i] = -(i % 9);
     }
     es::sat_rounding_doubling_high_mul(acc, 1 << 30, prod, 19, tag{});
+    std::int16_t h[19], hp[19];
+    for (int i = 0; i < 19; ++i) h[i] = static_cast<std::int16_t>(-32768 + i);
+    es::sat_rounding_doubling_high_mul(h, std::int16_t{-32768}, hp, 19, tag{});
     std::int8_t out8[19];
     std::int16_t out16[19];
     const edgekern::status s8 =
@@ -59,5 +62,6 @@ EDGEKERN_NO_HEAP_CASE(simd_srdhm_and_requantize) {
                                                     edgekern::rounding_mode::single_rounding, tag{});
     es::requantize_s32_unchecked(acc, 19, mult, shift, 0, -128, 127, out8, edgekern::rounding_mode::double_rounding,
                                  tag{});
-    return s8 == edgekern::status::ok && s16 == edgekern::status::ok && prod[2] == acc[2] / 2 && out16[0] == 0;
+    return s8 == edgekern::status::ok && s16 == edgekern::status::ok && prod[2] == acc[2] / 2 && out16[0] == 0 &&
+           hp[0] == 32767 && hp[1] == 32767;
 }
