@@ -151,9 +151,16 @@ TEST_CASE("omp_f32 against the float64 reference over shapes, and every backend 
             REQUIRE(ek::omp_encode_batch<max_atoms, max_sparsity>(
                         dict, gram, sig, ns, p, span<float>(g_codes2, ns * sh.k), span<float>(g_res2, ns),
                         span<float>(g_scratch), tag) == status::ok);
-            for (std::size_t i = 0; i < ns * sh.k; ++i) {
-                REQUIRE((g_codes2[i] != 0.0f) == (g_codes[i] != 0.0f));
-                CHECK(std::fabs(g_codes2[i] - g_codes[i]) <= 1e-4f * (1.0f + std::fabs(g_codes[i])));
+            // FMA vs separate multiply-add in D x: same supports, coefficients within 5e-4 of the signal's largest
+            // coefficient (16-atom supports amplify the rounding difference through the Cholesky solve)
+            for (std::size_t t = 0; t < ns; ++t) {
+                float scale = 1.0f;
+                for (std::size_t a = 0; a < sh.k; ++a) scale = std::fmax(scale, std::fabs(g_codes[t * sh.k + a]));
+                for (std::size_t a = 0; a < sh.k; ++a) {
+                    const std::size_t i = t * sh.k + a;
+                    REQUIRE((g_codes2[i] != 0.0f) == (g_codes[i] != 0.0f));
+                    CHECK(std::fabs(g_codes2[i] - g_codes[i]) <= 5e-4f * scale);
+                }
             }
         });
     }
