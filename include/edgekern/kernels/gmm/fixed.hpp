@@ -274,20 +274,22 @@ inline std::int32_t gmm_log_add_q16_fn(std::int32_t a, std::int32_t b) noexcept 
     return gmm_sat_s32(std::int64_t{hi} + std::int64_t{f});
 }
 
-/// Rounding arithmetic shift of an int64 by n (n < 0: left shift, saturating to int32), half away from zero,
-/// then saturated to int32. No implementation-defined shifts of negative values.
+/// v * 2^-n rounded to nearest (ties toward +infinity), saturated to [-(2^31 - 1), 2^31 - 1]; n < 0 shifts left
+/// (saturating). @pre |v| < 2^62 (the Mahalanobis accumulators stay below 2^59).
+/// Numerics: (v + 2^(n-1)) >> n with an arithmetic right shift of a negative value, which GCC and Clang define
+/// (and C++20 requires): every target here computes the same integers.
 inline std::int32_t gmm_round_shift_sat(std::int64_t v, int n) noexcept {
+    std::int64_t r;
     if (n <= 0) {
         const int l = -n;
         const std::int64_t lim = std::int64_t{INT32_MAX} >> l;
         if (v > lim) return INT32_MAX;
         if (v < -lim) return -INT32_MAX;
-        return static_cast<std::int32_t>(v * (std::int64_t{1} << l));
+        r = v * (std::int64_t{1} << l);
+    } else {
+        r = (v + (std::int64_t{1} << (n - 1))) >> n;
     }
-    const std::uint64_t mag = v < 0 ? static_cast<std::uint64_t>(-v) : static_cast<std::uint64_t>(v);
-    const std::uint64_t r = (mag + (std::uint64_t{1} << (n - 1))) >> n;
-    const std::int64_t s = static_cast<std::int64_t>(r > 0x7FFFFFFFu ? 0x7FFFFFFFu : r);
-    return static_cast<std::int32_t>(v < 0 ? -s : s);
+    return r > INT32_MAX ? INT32_MAX : (r < -INT32_MAX ? -INT32_MAX : static_cast<std::int32_t>(r));
 }
 
 inline std::int64_t gmm_sat_add_u62(std::int64_t acc, std::int64_t sq) noexcept {
@@ -321,6 +323,19 @@ inline std::int64_t gmm_mahalanobis_q32(const gmm_fixed_model_view& m, std::size
     case gmm_covariance::full:
     case gmm_covariance::tied: {
         const std::int32_t* u = m.type == gmm_covariance::full ? w + k * d * d : w;
+        if (d <= gmm_block) {
+            // Column form: the d differences once, then one int64 accumulator per column held in registers
+            // (ldr, ldr, smlal per MAC on Cortex-M). Exact, so the order of the sum does not matter.
+            std::int32_t df[gmm_block];
+            for (std::size_t i = 0; i < d; ++i) df[i] = diff(i);
+            for (std::size_t j = 0; j < d; ++j) {
+                std::int64_t a = 0;
+                for (std::size_t i = 0; i <= j; ++i) a += std::int64_t{df[i]} * std::int64_t{u[i * d + j]};
+                const std::int64_t y = gmm_round_shift_sat(a, sh);
+                s = gmm_sat_add_u62(s, y * y);
+            }
+            return s;
+        }
         std::int64_t acc[gmm_block];
         for (std::size_t j0 = 0; j0 < d; j0 += gmm_block) {
             const std::size_t nb = d - j0 < gmm_block ? d - j0 : gmm_block;

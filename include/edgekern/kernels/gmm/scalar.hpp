@@ -92,6 +92,18 @@ inline float gmm_mahalanobis(const gmm_model_view& m, std::size_t k, const Load&
     case gmm_covariance::tied: {
         const float* u = m.type == gmm_covariance::full ? p + k * d * d : p;
         float s = 0.0f;
+        if (d <= gmm_block) {
+            // Column form (d <= 64): differences once, one register accumulator per column. Each y_j sums the
+            // same products in the same order (i = 0..j) as the blocked row form below, so results are identical.
+            float df[gmm_block];
+            for (std::size_t i = 0; i < d; ++i) df[i] = x(i) - mu[i];
+            for (std::size_t j = 0; j < d; ++j) {
+                float y = 0.0f;
+                for (std::size_t i = 0; i <= j; ++i) y += df[i] * u[i * d + j];
+                s += y * y;
+            }
+            return s;
+        }
         float acc[gmm_block];
         for (std::size_t j0 = 0; j0 < d; j0 += gmm_block) {
             const std::size_t nb = d - j0 < gmm_block ? d - j0 : gmm_block;
