@@ -129,5 +129,28 @@ int main() {
             sink_q = out_q[3];
         }
     }
+    // EM on the device: 256 samples, d = 8, K = 4, full covariance, 10 iterations (tol 0), k-means++ init.
+    {
+        constexpr std::size_t en = 256, ed = 8, ek_ = 4;
+        static float ex[en * ed];
+        static double escratch[ek::gmm_em_scratch_size(ek::gmm_covariance::full, ek_, ed)];
+        static float elw[ek_], emu[ek_ * ed], eprec[ek_ * ed * ed], eld[ek_];
+        for (std::size_t i = 0; i < en * ed; ++i)
+            ex[i] = static_cast<float>((i / ed) % ek_) * 6.0f + rnd() * 2.0f - 1.0f;
+        ek::gmm_em_params p;
+        p.n_components = ek_;
+        p.max_iter = 10;
+        p.tol = 0.0f;
+        ek::gmm_model em_model;
+        ek::gmm_em_result res;
+        ek::status est = ek::status::ok;
+        edgekern_cm::report("gmm_em_fit/f32_f32_f32/" EDGEKERN_CM_CORE_NAME "/full_n256_d8_k4_10iter_per_sample_iter",
+                            counter.measure([&] {
+                                est = ek::gmm_em_fit(ek::span<const float>(ex), en, ed, p, {elw, emu, eprec, eld},
+                                                     escratch, em_model, res);
+                            }),
+                            en * 10);
+        if (est != ek::status::ok || res.n_iter != 10) status = 1;
+    }
     return status;
 }

@@ -55,7 +55,9 @@ inline status gmm_log_likelihood(const gmm_model& model, span<const float> x, fl
 /// @param x    [n_samples][d] row-major, finite; @param out  >= n_samples floats, not overlapping x
 /// @return ok; invalid_model; invalid_shape (n_samples == 0 or n * d overflows); null_buffer; shape_mismatch
 ///         (x.size() != n * d); buffer_too_small; aliasing; non_finite (checked on the whole batch first).
-/// Numerics: as the one-sample form.
+/// Numerics: as the one-sample form. With xsimd (SSE2/SSE4.1/AVX2/AVX-512/NEON tags) blocks of W samples run one
+/// sample per lane (gmm/simd.hpp): same tolerances, but results may differ from the one-sample form in the last
+/// bits (summation order, vector exp, float-only log).
 template <class Arch = arch::default_arch, detail::gmm_enable_if_arch_t<Arch> = 0>
 inline status gmm_log_likelihood(const gmm_model& model, span<const float> x, std::size_t n_samples, span<float> out,
                                  Arch tag = {}) noexcept {
