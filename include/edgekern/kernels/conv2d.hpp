@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 #include "edgekern/arch/tags.hpp"
@@ -104,14 +105,32 @@ EDGEKERN_NAMESPACE_END
 EDGEKERN_NAMESPACE_BEGIN
 namespace detail {
 
-constexpr std::size_t conv2d_scratch_for(conv2d_algo algo, const conv_geom& g) noexcept {
+constexpr std::size_t conv2d_scratch_for(conv2d_algo algo, const conv_geom& g, bool prepacked = false) noexcept {
     switch (algo) {
     case conv2d_algo::gemm_vnni:
-        return gemm_s8_scratch_size(g);
+        return gemm_s8_scratch_size(g, prepacked);
     case conv2d_algo::gemm_dsp:
-        return dsp_s8_scratch_size(g);
+        return dsp_s8_scratch_size(g, prepacked);
     default:
         return 0;
+    }
+}
+
+/// Pre-packed weights: a 64-byte header then the algorithm's layout (the portable loops keep plain OHWI).
+struct conv_packed_header {
+    std::uint32_t magic, algo, out_c, reduction;
+};
+constexpr std::uint32_t conv_packed_magic = 0x4B504B45u; // "EKPK"
+constexpr std::size_t conv_packed_header_bytes = 64;
+
+constexpr std::size_t conv2d_packed_bytes(conv2d_algo algo, const conv_geom& g) noexcept {
+    switch (algo) {
+    case conv2d_algo::gemm_vnni:
+        return conv_packed_header_bytes + gemm_s8_packed_bytes(g);
+    case conv2d_algo::gemm_dsp:
+        return conv_packed_header_bytes + dsp_s8_packed_bytes(g);
+    default:
+        return conv_packed_header_bytes + uz(g.oc) * uz(g.kh) * uz(g.kw) * uz(g.icg);
     }
 }
 
@@ -120,12 +139,12 @@ template <class In, class Out, class Bias>
 inline status check_conv2d_q(const conv2d_params& p, span<const In> input, span<const std::int8_t> filter,
                              span<const Bias> bias, span<const std::int32_t> multiplier, span<const std::int32_t> shift,
                              span<Out> output, std::int64_t max_reduction, std::int32_t max_shift, conv_geom& g,
-                             std::int32_t& lo, std::int32_t& hi) noexcept {
-    if (input.empty() || filter.empty() || output.empty() || multiplier.empty() || shift.empty())
+                             std::int32_t& lo, std::int32_t& hi, bool check_filter = true) noexcept {
+    if (input.empty() || (check_filter && filter.empty()) || output.empty() || multiplier.empty() || shift.empty())
         return status::null_buffer;
     EDGEKERN_TRY(resolve_conv_geom(p, g));
     if (input.size() < geom_input_size(g)) return status::shape_mismatch;
-    if (filter.size() < uz(g.oc) * uz(g.kh) * uz(g.kw) * uz(g.icg)) return status::shape_mismatch;
+    if (check_filter && filter.size() < uz(g.oc) * uz(g.kh) * uz(g.kw) * uz(g.icg)) return status::shape_mismatch;
     if (!bias.empty() && bias.size() != uz(g.oc)) return status::shape_mismatch;
     if (geom_reduction(g) > max_reduction) return status::headroom_exceeded;
     if (sizeof(In) == 1) {
@@ -207,7 +226,118 @@ status conv2d(const conv2d_params& p, span<const std::int8_t> input, span<const 
         detail::conv2d_portable<std::int32_t>(g, input.data(), filter.data(), -p.input_zero_point, epi);
         return status::ok;
     }
-    detail::conv2d_run_fast(algo, g, input.data(), filter.data(), p.input_zero_point, epi, scratch.data(), Arch{});
+    detail::conv2d_run_fast(algo, g, input.data(), filter.data(), p.input_zero_point, epi, scratch.data(), nullptr,
+                            Arch{});
+    return status::ok;
+}
+
+/// Bytes conv2d_pack_weights writes for these params on Arch (s8 only; 0 when the params are invalid). The layout
+/// is the one the implementation chosen by detail::conv2d_select uses (VNNI panels + channel sums, int16 pairs for
+/// Cortex-M DSP, plain OHWI for the portable loops), behind a 64-byte header that records it.
+template <class Arch = arch::default_arch>
+constexpr std::size_t conv2d_packed_size(const conv2d_params& p, Arch = {}) noexcept {
+    detail::conv_geom g{};
+    if (detail::resolve_conv_geom(p, g) != status::ok) return 0;
+    return detail::conv2d_packed_bytes(detail::conv2d_select(g, Arch{}), g);
+}
+
+/// Scratch bytes conv2d_packed needs (the scratch of conv2d minus the room for packing the weights).
+template <class Arch = arch::default_arch>
+constexpr std::size_t conv2d_packed_scratch_size(const conv2d_params& p, Arch = {}) noexcept {
+    detail::conv_geom g{};
+    if (detail::resolve_conv_geom(p, g) != status::ok) return 0;
+    return detail::conv2d_scratch_for(detail::conv2d_select(g, Arch{}), g, true);
+}
+
+/// Packs s8 OHWI weights once (at init) for conv2d_packed on the same Arch and geometry.
+/// @param packed at least conv2d_packed_size(p, Arch{}) bytes, any alignment (8-byte aligned for Cortex-M DSP
+///        use); must not overlap filter.
+/// @return ok, null_buffer, invalid_shape, shape_mismatch (filter too short), headroom_exceeded,
+///         buffer_too_small or aliasing; `packed` untouched on error.
+template <class Arch = arch::default_arch>
+status conv2d_pack_weights(const conv2d_params& p, span<const std::int8_t> filter, span<std::byte> packed,
+                           Arch = {}) noexcept {
+    if (filter.empty() || packed.empty()) return status::null_buffer;
+    detail::conv_geom g{};
+    EDGEKERN_TRY(detail::resolve_conv_geom(p, g));
+    const std::size_t k = detail::uz(g.kh) * detail::uz(g.kw) * detail::uz(g.icg);
+    if (filter.size() < detail::uz(g.oc) * k) return status::shape_mismatch;
+    if (detail::geom_reduction(g) > conv_s8_max_reduction) return status::headroom_exceeded;
+    const detail::conv2d_algo algo = detail::conv2d_select(g, Arch{});
+    if (packed.size() < detail::conv2d_packed_bytes(algo, g)) return status::buffer_too_small;
+    if (overlaps(packed, filter)) return status::aliasing;
+    const detail::conv_packed_header h{detail::conv_packed_magic, static_cast<std::uint32_t>(algo),
+                                       static_cast<std::uint32_t>(g.oc), static_cast<std::uint32_t>(k)};
+    std::memset(packed.data(), 0, detail::conv_packed_header_bytes);
+    std::memcpy(packed.data(), &h, sizeof h);
+    std::byte* data = packed.data() + detail::conv_packed_header_bytes;
+    switch (algo) {
+#if defined(EDGEKERN_HAS_AVX512VNNI)
+    case detail::conv2d_algo::gemm_vnni: {
+        const std::size_t kp = detail::round_up(k, 4), ocp = detail::round_up(detail::uz(g.oc), 16);
+        detail::vnni_pack(filter.data(), detail::uz(g.oc), k, kp, reinterpret_cast<std::int8_t*>(data),
+                          data + ocp * kp);
+        break;
+    }
+#endif
+#if defined(EDGEKERN_HAS_CORTEX_M_DSP)
+    case detail::conv2d_algo::gemm_dsp:
+        detail::dsp_pack(filter.data(), detail::uz(g.oc), k, data);
+        break;
+#endif
+    default:
+        std::memcpy(data, filter.data(), detail::uz(g.oc) * k);
+        break;
+    }
+    return status::ok;
+}
+
+/// conv2d (s8) with weights pre-packed by conv2d_pack_weights for the same params and Arch.
+/// @param scratch at least conv2d_packed_scratch_size(p, Arch{}) bytes.
+/// @return as conv2d; shape_mismatch when `packed` was made for another geometry or backend (header check);
+///         invalid_argument when the Cortex-M DSP layout is not 8-byte aligned.
+/// Numerics: identical to conv2d (bit for bit).
+template <class Arch = arch::default_arch>
+status conv2d_packed(const conv2d_params& p, span<const std::int8_t> input, span<const std::byte> packed,
+                     span<const std::int32_t> bias, span<const std::int32_t> multiplier, span<const std::int32_t> shift,
+                     span<std::int8_t> output, span<std::byte> scratch, Arch = {}) noexcept {
+    if (packed.empty()) return status::null_buffer;
+    detail::conv_geom g{};
+    std::int32_t lo = 0, hi = 0;
+    EDGEKERN_TRY(detail::check_conv2d_q(p, input, span<const std::int8_t>(), bias, multiplier, shift, output,
+                                        conv_s8_max_reduction, 30, g, lo, hi, false));
+    const detail::conv2d_algo algo = detail::conv2d_select(g, Arch{});
+    const std::size_t k = detail::uz(g.kh) * detail::uz(g.kw) * detail::uz(g.icg);
+    detail::conv_packed_header h{};
+    if (packed.size() < detail::conv_packed_header_bytes) return status::shape_mismatch;
+    std::memcpy(&h, packed.data(), sizeof h);
+    if (h.magic != detail::conv_packed_magic || h.algo != static_cast<std::uint32_t>(algo) ||
+        h.out_c != static_cast<std::uint32_t>(g.oc) || h.reduction != static_cast<std::uint32_t>(k) ||
+        packed.size() < detail::conv2d_packed_bytes(algo, g))
+        return status::shape_mismatch;
+    const std::byte* data = packed.data() + detail::conv_packed_header_bytes;
+    if (algo == detail::conv2d_algo::gemm_dsp && (reinterpret_cast<std::uintptr_t>(data) & 7u) != 0)
+        return status::invalid_argument;
+    const std::size_t need = detail::conv2d_scratch_for(algo, g, true);
+    if (scratch.size() < need) return status::buffer_too_small;
+    if (overlaps(output, packed) || (need != 0 && (overlaps(scratch, input) || overlaps(scratch, output) ||
+                                                   overlaps(scratch, packed) || overlaps(scratch, bias))))
+        return status::aliasing;
+    const detail::epilogue_s32<std::int8_t> epi{bias.empty() ? nullptr : bias.data(),
+                                                multiplier.data(),
+                                                shift.data(),
+                                                multiplier.size() != 1,
+                                                p.output_zero_point,
+                                                lo,
+                                                hi,
+                                                p.rounding,
+                                                output.data()};
+    if (algo == detail::conv2d_algo::direct || algo == detail::conv2d_algo::pointwise) {
+        detail::conv2d_portable<std::int32_t>(g, input.data(), reinterpret_cast<const std::int8_t*>(data),
+                                              -p.input_zero_point, epi);
+        return status::ok;
+    }
+    detail::conv2d_run_fast(algo, g, input.data(), nullptr, p.input_zero_point, epi, scratch.data(), data, Arch{});
     return status::ok;
 }
 

@@ -320,3 +320,42 @@ TEST_CASE("fast requantization of the conv epilogue equals edgekern::requantize"
         }
     }
 }
+
+TEST_CASE("conv2d_packed: pre-packed weights give the same bits as conv2d on every backend; header checks") {
+    edgekern_test::rng r(0x9ACCull);
+    const int cases = edgekern_test::sweep_stride == 1 ? 120 : 8;
+    for (int t = 0; t < cases; ++t) {
+        conv_case c = random_conv_case(r, t % 5 == 0);
+        c.p.rounding = t % 2 ? edgekern::rounding_mode::single_rounding : edgekern::rounding_mode::double_rounding;
+        const std::vector<std::int8_t> expect = reference_conv_s8(c);
+        edgekern_test::for_each_arch([&](auto tag) {
+            std::vector<std::uint64_t> packed_store((edgekern::conv2d_packed_size(c.p, tag) + 7) / 8 + 1);
+            span<std::byte> packed(reinterpret_cast<std::byte*>(packed_store.data()),
+                                   edgekern::conv2d_packed_size(c.p, tag));
+            REQUIRE(edgekern::conv2d_pack_weights(c.p, span<const std::int8_t>(c.w), packed, tag) == status::ok);
+            std::vector<std::byte> scratch(edgekern::conv2d_packed_scratch_size(c.p, tag));
+            std::vector<std::int8_t> got(expect.size(), 0x21);
+            INFO("arch " << decltype(tag)::name << " case " << t);
+            REQUIRE(edgekern::conv2d_packed(c.p, span<const std::int8_t>(c.in), span<const std::byte>(packed),
+                                            span<const std::int32_t>(c.bias), span<const std::int32_t>(c.mult),
+                                            span<const std::int32_t>(c.shift), span<std::int8_t>(got),
+                                            span<std::byte>(scratch), tag) == status::ok);
+            CHECK(got == expect);
+            // packed for another output channel count: rejected, output untouched
+            edgekern::conv2d_params other = c.p;
+            other.out_c = c.p.out_c * 2;
+            other.groups = 1;
+            std::vector<std::int8_t> untouched(out_size(c) * 2, 0x21);
+            std::vector<std::int32_t> m2(c.mult.size() == 1 ? 1 : c.mult.size() * 2, 1 << 30), s2(m2.size(), -8);
+            std::vector<std::int8_t> in_other(c.in);
+            CHECK(edgekern::conv2d_packed(other, span<const std::int8_t>(in_other), span<const std::byte>(packed),
+                                          span<const std::int32_t>(), span<const std::int32_t>(m2),
+                                          span<const std::int32_t>(s2), span<std::int8_t>(untouched), span<std::byte>(),
+                                          tag) != status::ok);
+            CHECK(untouched == std::vector<std::int8_t>(out_size(c) * 2, 0x21));
+            std::vector<std::byte> small(packed.size() - 1);
+            CHECK(edgekern::conv2d_pack_weights(c.p, span<const std::int8_t>(c.w), span<std::byte>(small), tag) ==
+                  status::buffer_too_small);
+        });
+    }
+}

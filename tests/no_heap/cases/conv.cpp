@@ -150,3 +150,18 @@ EDGEKERN_NO_HEAP_CASE(pooling_and_add) {
                    ek::status::ok;
     return ok;
 }
+
+EDGEKERN_NO_HEAP_CASE(conv2d_s8_prepacked) {
+    static std::int8_t in[48], w[5 * 27], out[80];
+    static std::int32_t bias[5], mult[1] = {1 << 30}, shift[1] = {-8};
+    alignas(8) static std::byte packed[4096];
+    alignas(8) static std::byte scratch[8192];
+    const ek::conv2d_params p = small_conv();
+    if (ek::conv2d_packed_size(p) > sizeof(packed) || ek::conv2d_packed_scratch_size(p) > sizeof(scratch)) return false;
+    if (ek::conv2d_pack_weights(p, ek::span<const std::int8_t>(w), ek::span<std::byte>(packed)) != ek::status::ok)
+        return false;
+    return ek::conv2d_packed(p, ek::span<const std::int8_t>(in), ek::span<const std::byte>(packed),
+                             ek::span<const std::int32_t>(bias), ek::span<const std::int32_t>(mult),
+                             ek::span<const std::int32_t>(shift), ek::span<std::int8_t>(out),
+                             ek::span<std::byte>(scratch)) == ek::status::ok;
+}

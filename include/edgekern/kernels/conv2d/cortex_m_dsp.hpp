@@ -26,11 +26,26 @@
 EDGEKERN_NAMESPACE_BEGIN
 namespace detail {
 
-/// Scratch of the DSP path: packed int16 weights, a two-pixel int16 im2col block, 8 bytes alignment slack.
-constexpr std::size_t dsp_s8_scratch_size(const conv_geom& g) noexcept {
+/// Scratch of the DSP path: a two-pixel int16 im2col block, the int16 weights (unless pre-packed), 8 bytes slack.
+constexpr std::size_t dsp_s8_scratch_size(const conv_geom& g, bool prepacked = false) noexcept {
     const std::size_t oc2 = (uz(g.oc) + 1) / 2 * 2;
     const std::size_t k4 = (uz(g.kh) * uz(g.kw) * uz(g.icg) + 3) / 4 * 4;
-    return 8 + 2 * oc2 * k4 + 2 * 2 * k4;
+    return 8 + 2 * 2 * k4 + (prepacked ? 0 : 2 * oc2 * k4);
+}
+
+/// Bytes of the pre-packed int16 weights of the DSP path (after the 16-byte header).
+constexpr std::size_t dsp_s8_packed_bytes(const conv_geom& g) noexcept {
+    return 2 * ((uz(g.oc) + 1) / 2 * 2) * ((uz(g.kh) * uz(g.kw) * uz(g.icg) + 3) / 4 * 4);
+}
+
+/// Widens OHWI weights to int16 in the layout [oc/2][K/4][2][4] (memcpy per element: any destination alignment).
+inline void dsp_pack(const std::int8_t* filter, std::size_t oc, std::size_t k, std::byte* dst) noexcept {
+    const std::size_t oc2 = (oc + 1) / 2 * 2, k4 = (k + 3) / 4 * 4;
+    for (std::size_t o = 0; o < oc2; ++o)
+        for (std::size_t j = 0; j < k4; ++j) {
+            const std::int16_t v = (o < oc && j < k) ? static_cast<std::int16_t>(filter[o * k + j]) : std::int16_t{0};
+            std::memcpy(dst + 2 * ((o / 2) * k4 * 2 + (j / 4) * 8 + (o % 2) * 4 + (j % 4)), &v, 2);
+        }
 }
 
 #if defined(EDGEKERN_HAS_CORTEX_M_DSP)
@@ -84,18 +99,17 @@ EDGEKERN_FORCE_INLINE std::int32_t hi32(std::uint64_t v) noexcept {
 template <class Epi>
 inline void conv2d_run_fast(conv2d_algo, const conv_geom& g, const std::int8_t* input, const std::int8_t* filter,
                             std::int32_t input_zero_point, const Epi& epi, std::byte* scratch,
-                            arch::cortex_m_dsp) noexcept {
+                            const std::byte* prepacked, arch::cortex_m_dsp) noexcept {
     const std::size_t oc = uz(g.oc), oc2 = (oc + 1) / 2 * 2;
     const std::size_t k = uz(g.kh) * uz(g.kw) * uz(g.icg), k4 = (k + 3) / 4 * 4;
     const auto addr = reinterpret_cast<std::uintptr_t>(scratch);
-    auto* w16 = reinterpret_cast<std::int16_t*>(scratch + ((8 - (addr & 7u)) & 7u));
-    std::int16_t* a0 = w16 + oc2 * k4;
+    std::int16_t* a0 = reinterpret_cast<std::int16_t*>(scratch + ((8 - (addr & 7u)) & 7u));
     std::int16_t* a1 = a0 + k4;
-    // weights [oc/2][K/4][2][4]
-    for (std::size_t o = 0; o < oc2; ++o)
-        for (std::size_t j = 0; j < k4; ++j)
-            w16[(o / 2) * k4 * 2 + (j / 4) * 8 + (o % 2) * 4 + (j % 4)] =
-                (o < oc && j < k) ? static_cast<std::int16_t>(filter[o * k + j]) : std::int16_t{0};
+    const std::int16_t* w16 = reinterpret_cast<const std::int16_t*>(prepacked); // 8-byte aligned (checked)
+    if (prepacked == nullptr) {
+        dsp_pack(filter, oc, k, reinterpret_cast<std::byte*>(a1 + k4));
+        w16 = a1 + k4;
+    }
     const std::size_t rows = uz(g.n) * uz(g.oh) * uz(g.ow);
     const std::size_t quads = k4 / 4;
     for (std::size_t row = 0; row < rows; row += 2) {

@@ -41,20 +41,29 @@ constexpr std::size_t round_up(std::size_t v, std::size_t m) noexcept {
 }
 
 /// Scratch layout of the im2col GEMM path (bytes, each part 64-byte aligned inside a buffer of any alignment):
-///   packed weights  OCp * Kp          (OCp = out_c rounded up to 16, Kp = reduction rounded up to 4)
-///   init, mult, right/left shift  4 * OCp int32
-///   im2col block    32 * Kp
+///   init, mult, left/right shift  4 * OCp int32   (OCp = out_c rounded up to 16)
+///   im2col block    32 * Kp                       (Kp = reduction rounded up to 4)
+///   packed weights  OCp * Kp                      (only when the weights were not pre-packed)
 /// plus 64 bytes of alignment slack.
-constexpr std::size_t gemm_s8_scratch_size(const conv_geom& g) noexcept {
+constexpr std::size_t gemm_s8_scratch_size(const conv_geom& g, bool prepacked = false) noexcept {
     const std::size_t ocp = round_up(uz(g.oc), gemm_s8_lanes);
     const std::size_t kp = round_up(uz(g.kh) * uz(g.kw) * uz(g.icg), 4);
-    return 64 + round_up(ocp * kp, 64) + round_up(4 * 4 * ocp, 64) + round_up(gemm_s8_block_rows * kp, 64);
+    return 64 + round_up(4 * 4 * ocp, 64) + round_up(gemm_s8_block_rows * kp, 64) +
+           (prepacked ? 0 : round_up(ocp * kp, 64));
+}
+
+/// Bytes of the pre-packed VNNI weights (after the 64-byte header): panels OCp * Kp, then OCp int32 sums of w.
+constexpr std::size_t gemm_s8_packed_bytes(const conv_geom& g) noexcept {
+    const std::size_t ocp = round_up(uz(g.oc), gemm_s8_lanes);
+    const std::size_t kp = round_up(uz(g.kh) * uz(g.kw) * uz(g.icg), 4);
+    return ocp * kp + 4 * ocp;
 }
 
 /// Portable fallback of the fast-path runner (tags without an overload never select a fast algorithm).
 template <class Epi>
 inline void conv2d_run_fast(conv2d_algo, const conv_geom& g, const std::int8_t* input, const std::int8_t* filter,
-                            std::int32_t input_zero_point, const Epi& epi, std::byte*, arch::scalar) noexcept {
+                            std::int32_t input_zero_point, const Epi& epi, std::byte*, const std::byte*,
+                            arch::scalar) noexcept {
     conv_direct(g, input, filter, -input_zero_point, epi);
 }
 
@@ -78,9 +87,10 @@ inline std::byte* align64(std::byte* p) noexcept {
     return p + ((64 - (u & 63u)) & 63u);
 }
 
-/// Packs OHWI weights [oc][K] into panels [oc/16][Kp/4][16][4] (zero padded) and returns per-channel sum(w).
+/// Packs OHWI weights [oc][K] into panels [oc/16][Kp/4][16][4] (zero padded) and, when sums is not null, writes
+/// the per-channel sum(w) there (memcpy: the destination may be unaligned).
 inline void vnni_pack(const std::int8_t* filter, std::size_t oc, std::size_t k, std::size_t kp, std::int8_t* packed,
-                      std::int32_t* sums) noexcept {
+                      std::byte* sums) noexcept {
     const std::size_t ocp = round_up(oc, gemm_s8_lanes);
     std::memset(packed, 0, ocp * kp);
     for (std::size_t o = 0; o < ocp; ++o) {
@@ -93,7 +103,7 @@ inline void vnni_pack(const std::int8_t* filter, std::size_t oc, std::size_t k, 
                 s += w[c];
             }
         }
-        sums[o] = s;
+        if (sums != nullptr) std::memcpy(sums + 4 * o, &s, 4);
     }
 }
 
@@ -184,7 +194,7 @@ EDGEKERN_FORCE_INLINE void vnni_tile(const std::uint8_t* a, std::size_t kp, cons
         __m512i bv[static_cast<std::size_t>(NV)];
 #pragma GCC unroll 4
         for (int v = 0; v < NV; ++v)
-            bv[v] = _mm512_load_si512(b_panels + static_cast<std::size_t>(v) * panel_stride + k4 * 64);
+            bv[v] = _mm512_loadu_si512(b_panels + static_cast<std::size_t>(v) * panel_stride + k4 * 64);
 #pragma GCC unroll 8
         for (int r = 0; r < MR; ++r) {
             std::int32_t word;
@@ -264,22 +274,29 @@ inline void vnni_im2col(const conv_geom& g, const std::int8_t* input, std::int32
     }
 }
 
-/// The VNNI runner: packs the weights and channel tables into scratch, then im2col blocks x panels.
+/// The VNNI runner: packs the weights into scratch (unless `prepacked` points at panels + sums made by
+/// conv2d_pack_weights), fills the channel tables, then runs im2col blocks x panels.
 inline void conv2d_run_fast(conv2d_algo, const conv_geom& g, const std::int8_t* input, const std::int8_t* filter,
                             std::int32_t input_zero_point, const epilogue_s32<std::int8_t>& epi, std::byte* scratch,
-                            arch::avx512vnni) noexcept {
+                            const std::byte* prepacked, arch::avx512vnni) noexcept {
     const std::size_t oc = uz(g.oc);
     const std::size_t ocp = round_up(oc, gemm_s8_lanes);
     const std::size_t k = uz(g.kh) * uz(g.kw) * uz(g.icg);
     const std::size_t kp = round_up(k, 4);
     std::byte* base = align64(scratch);
-    auto* packed = reinterpret_cast<std::int8_t*>(base);
-    base += round_up(ocp * kp, 64);
     auto* tables = reinterpret_cast<std::int32_t*>(base);
     base += round_up(4 * 4 * ocp, 64);
     auto* a = reinterpret_cast<std::uint8_t*>(base);
+    base += round_up(gemm_s8_block_rows * kp, 64);
     const vnni_tables t{tables, tables + ocp, tables + 2 * ocp, tables + 3 * ocp};
-    vnni_pack(filter, oc, k, kp, packed, t.init);
+    const std::int8_t* packed = reinterpret_cast<const std::int8_t*>(prepacked);
+    if (prepacked == nullptr) {
+        auto* own = reinterpret_cast<std::int8_t*>(base);
+        vnni_pack(filter, oc, k, kp, own, reinterpret_cast<std::byte*>(t.init));
+        packed = own;
+    } else {
+        std::memcpy(t.init, prepacked + ocp * kp, 4 * ocp);
+    }
     const bool single = epi.mode == rounding_mode::single_rounding;
     const std::int32_t corr = -input_zero_point - 128;
     for (std::size_t o = 0; o < ocp; ++o) {
