@@ -167,6 +167,22 @@ inline void sat_rounding_doubling_high_mul(const std::int16_t* a, std::int16_t b
     sat_rounding_doubling_high_mul(a + i, b, out + i, n - i, arch::scalar{});
 }
 
+inline void sat_rounding_doubling_high_mul(const std::int32_t* a, std::int32_t b, std::int32_t* out, std::size_t n,
+                                           arch::sse41) noexcept {
+    // pmuldq (SSE4.1) gives exact 64-bit products of the even lanes; the derivation is at the AVX2 srdhm_epi32.
+    const __m128i vb = _mm_set1_epi32(b), nudge = _mm_set1_epi64x(std::int64_t{1} << 30);
+    const __m128i vb_odd = _mm_srli_epi64(vb, 32), min32 = _mm_set1_epi32(INT32_MIN);
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const __m128i va = detail::loadu128(a + i);
+        const __m128i even = _mm_srli_epi64(_mm_add_epi64(_mm_mul_epi32(va, vb), nudge), 31);
+        const __m128i odd = _mm_slli_epi64(_mm_add_epi64(_mm_mul_epi32(_mm_srli_epi64(va, 32), vb_odd), nudge), 1);
+        const __m128i r = _mm_blend_epi16(even, odd, 0xCC);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_add_epi32(r, _mm_cmpeq_epi32(r, min32)));
+    }
+    sat_rounding_doubling_high_mul(a + i, b, out + i, n - i, arch::scalar{});
+}
+
 } // namespace simd
 EDGEKERN_NAMESPACE_END
 #endif // EDGEKERN_HAS_SSE41
