@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "edgekern/kernels/gmm/model.hpp"
+#include "edgekern/kernels/gmm/fixed.hpp"
 
 namespace gmm_demo {
 
@@ -50,5 +52,32 @@ inline constexpr float check_x[] = {
 inline constexpr double check_score[] = {
     -8.4097271197038328, -8.1329611630415801, -9.8087287116892838, -6.2480760396251389,
     -8.0184301367224187, -7.3096477405730349, -70.900983795899961, -477.03008572462318};
+
+/// Fixed-point model for int16 inputs real = fixed_scale * (q - fixed_zero_point), identical to what
+/// edgekern::gmm_fixed_from_float computes (validate with edgekern::gmm_validate_fixed).
+constexpr float fixed_scale = 0.000663693761f;
+constexpr std::int32_t fixed_zero_point = 0;
+inline constexpr std::int32_t fixed_means[] = {
+    -34624, -53308, 154458, -590309, -387785, 543575, -768221, 227480, -1821455, 1330792,
+    623941, -293201, -300124, 294526, -247583, -225540, 686965, 494616};
+inline constexpr std::int32_t fixed_factors[] = {
+    3526361, 456954, 192545, -2195441, -142994, 239331, 0, 3208283, -1251258, 2519633,
+    339050, -296645, 0, 0, 6629434, -2777947, 1429422, -1520167, 0, 0,
+    0, 5298615, -2459781, -986508, 0, 0, 0, 0, 7138664, 1230983,
+    0, 0, 0, 0, 0, 4552453, 6947403, 70976, 660364, 2244808,
+    1086710, 220409, 0, 6039420, -1792825, 2285290, 711645, 1468064, 0, 0,
+    5029367, 2222542, -2444677, -1183751, 0, 0, 0, 5008670, -3636304, -2704674,
+    0, 0, 0, 0, 5298640, 1892621, 0, 0, 0, 0,
+    0, 7988400, 1062530, 439379, -165056, 499047, -697938, 3606572, 0, 1290624,
+    97389, 1301543, -917320, 2812323, 0, 0, 1131754, 322255, 285513, -1043024,
+    0, 0, 0, 1512680, -1126158, 2724951, 0, 0, 0, 0,
+    1640239, -3408144, 0, 0, 0, 0, 0, 5294437};
+inline constexpr std::int8_t fixed_factor_shifts[] = {
+    33, 33, 31};
+inline constexpr std::int32_t fixed_log_consts[] = {
+    -497174, -415996, -375341};
+inline constexpr edgekern::gmm_fixed_model_view fixed_model{
+    edgekern::gmm_covariance::full, n_components, n_features, edgekern::gmm_fixed_input::s16,
+    fixed_means, fixed_factors, fixed_factor_shifts, fixed_log_consts};
 
 } // namespace gmm_demo

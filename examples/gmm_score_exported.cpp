@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // gmm_score_exported.cpp: scores samples with a scikit-learn GaussianMixture exported by tools/export_gmm.py
 // (examples/gmm_exported_model.hpp, regenerate with `/usr/bin/python3 tools/export_gmm.py --demo
-// examples/gmm_exported_model.hpp --namespace gmm_demo`), in float and in int16 fixed point, and checks both
-// against scikit-learn's score_samples stored in the header. Exit code 0 when all agree.
+// examples/gmm_exported_model.hpp --namespace gmm_demo`), in float and with the exported int16 fixed-point model,
+// checks both against scikit-learn's score_samples stored in the header and the exported fixed model against
+// gmm_fixed_from_float (bit for bit). Exit code 0 when all agree.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -23,10 +24,9 @@ int main() {
         ek::status::ok)
         return 1;
 
-    // Fixed point: int16 inputs with one scale covering the check samples (zero point 0), prepared once.
-    float max_abs = 0.0f;
-    for (float v : gmm_demo::check_x) max_abs = std::fmax(max_abs, std::fabs(v));
-    const ek::gmm_input_quant q{max_abs * 1.01f / 32767.0f, 0};
+    // Fixed point: the exporter also wrote the int16 fixed-point model (no double math on the device). Check it is
+    // exactly what gmm_fixed_from_float prepares, then score with the exported (flash) one.
+    const ek::gmm_input_quant q{gmm_demo::fixed_scale, gmm_demo::fixed_zero_point};
     static std::int32_t means_q[gmm_demo::n_components * d], factors[sizeof(gmm_demo::precisions_chol) / sizeof(float)],
         consts[gmm_demo::n_components];
     static std::int8_t shifts[gmm_demo::n_components];
@@ -34,11 +34,19 @@ int main() {
     ek::gmm_fixed_model fixed;
     if (ek::gmm_fixed_from_float(model, q, ek::gmm_fixed_input::s16, means_q, factors, shifts, consts, fv) !=
             ek::status::ok ||
-        ek::gmm_validate_fixed(fv, fixed) != ek::status::ok)
+        ek::gmm_validate_fixed(gmm_demo::fixed_model, fixed) != ek::status::ok)
         return 1;
+    bool same = true;
+    for (std::size_t i = 0; i < sizeof(means_q) / sizeof(means_q[0]); ++i)
+        same &= means_q[i] == gmm_demo::fixed_means[i];
+    for (std::size_t i = 0; i < sizeof(factors) / sizeof(factors[0]); ++i)
+        same &= factors[i] == gmm_demo::fixed_factors[i];
+    for (std::size_t i = 0; i < gmm_demo::n_components; ++i)
+        same &= shifts[i] == gmm_demo::fixed_factor_shifts[i] && consts[i] == gmm_demo::fixed_log_consts[i];
+    std::printf("exported fixed-point model %s gmm_fixed_from_float\n", same ? "equals" : "DIFFERS FROM");
     std::int16_t xq[n * d];
     for (std::size_t i = 0; i < n * d; ++i)
-        xq[i] = static_cast<std::int16_t>(std::lround(gmm_demo::check_x[i] / q.scale));
+        xq[i] = static_cast<std::int16_t>(std::lround(gmm_demo::check_x[i] / q.scale) + q.zero_point);
     std::int32_t ll_q16[n];
     if (ek::gmm_log_likelihood_fixed(fixed, ek::span<const std::int16_t>(xq), n, ek::span<std::int32_t>(ll_q16)) !=
         ek::status::ok)
@@ -53,5 +61,5 @@ int main() {
         worst_q = std::fmax(worst_q, std::fabs(q16 - want));
     }
     std::printf("max relative error f32: %.3g; max error int16 fixed point: %.4f nats\n", worst_f, worst_q);
-    return (worst_f <= 1e-5 && worst_q <= 0.1) ? 0 : 1;
+    return (same && worst_f <= 1e-5 && worst_q <= 0.1) ? 0 : 1;
 }
