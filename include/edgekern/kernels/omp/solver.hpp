@@ -32,36 +32,37 @@ namespace detail {
 /// into vector code at -O2 on every target) and a scalar tail.
 constexpr std::size_t omp_block = 16;
 
-/// Index of the first maximum of |a[k]| over k < len, and that maximum (0 when len is 0): 16 lanes keep their own
-/// running maximum and its first index (strict > keeps the earliest), then the lanes are merged preferring the
-/// smaller index on ties, which gives exactly the sequential first argmax.
+/// Index of the first maximum of |a[k]| over k < len, and that maximum. Two passes whose 16-lane bodies compile to
+/// vector code with no data-dependent branch: the maximum (order-independent), then per lane the smallest index
+/// holding it; a final min over the lanes gives exactly the sequential first argmax.
 inline std::size_t omp_argmax_abs(const float* EDGEKERN_RESTRICT a, std::size_t len, float& max_abs) noexcept {
+    constexpr std::uint32_t none = 0xFFFFFFFFu;
+    const std::size_t blocks = len - len % omp_block;
     float m[omp_block] = {};
-    std::uint32_t id[omp_block] = {};
-    std::size_t k = 0;
-    for (; k + omp_block <= len; k += omp_block)
+    for (std::size_t k = 0; k < blocks; k += omp_block)
         for (std::size_t j = 0; j < omp_block; ++j) {
             const float v = std::fabs(a[k + j]);
-            const bool gt = v > m[j];
-            m[j] = gt ? v : m[j];
-            id[j] = gt ? static_cast<std::uint32_t>(k + j) : id[j];
+            m[j] = v > m[j] ? v : m[j];
         }
-    // tree merge of the lanes (select, no branches): the larger value wins, the smaller index on a tie
-    for (std::size_t step = omp_block / 2; step >= 1; step /= 2)
-        for (std::size_t j = 0; j < step; ++j) {
-            const bool take = m[j + step] > m[j] || (m[j + step] == m[j] && id[j + step] < id[j]);
-            m[j] = take ? m[j + step] : m[j];
-            id[j] = take ? id[j + step] : id[j];
+    float best = 0.0f;
+    for (std::size_t j = 0; j < omp_block; ++j) best = m[j] > best ? m[j] : best;
+    for (std::size_t j = 0; j < len % omp_block; ++j) {
+        const float v = std::fabs(a[blocks + j]);
+        best = v > best ? v : best;
+    }
+    std::uint32_t id[omp_block];
+    for (std::size_t j = 0; j < omp_block; ++j) id[j] = none;
+    for (std::size_t k = 0; k < blocks; k += omp_block)
+        for (std::size_t j = 0; j < omp_block; ++j) {
+            const std::uint32_t c = std::fabs(a[k + j]) == best ? static_cast<std::uint32_t>(k + j) : none;
+            id[j] = c < id[j] ? c : id[j];
         }
-    float best = m[0];
-    std::size_t best_k = id[0];
-    for (std::size_t j = 0; j < len % omp_block; ++j) // tail, fewer than omp_block elements
-        if (std::fabs(a[k + j]) > best) {
-            best = std::fabs(a[k + j]);
-            best_k = k + j;
-        }
+    std::uint32_t first = none;
+    for (std::size_t j = 0; j < omp_block; ++j) first = id[j] < first ? id[j] : first;
+    for (std::size_t j = 0; j < len % omp_block; ++j)
+        if (std::fabs(a[blocks + j]) == best && blocks + j < first) first = static_cast<std::uint32_t>(blocks + j);
     max_abs = best;
-    return best_k;
+    return first == none ? 0 : first;
 }
 
 /// dst[k] = src[k]
