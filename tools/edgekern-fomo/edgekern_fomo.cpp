@@ -30,12 +30,13 @@ constexpr std::size_t side = 96;
 const char* const usage_text =
     "usage:\n"
     "  edgekern-fomo train    --images DIR --model FILE [--proj 4|8|16] [--components 1|2|4|8] [--em-passes N]\n"
-    "                         [--gain F] [--seed N]\n"
-    "  edgekern-fomo detect   --model FILE --images DIR --out DIR [--threshold Z]\n"
-    "  edgekern-fomo evaluate --model FILE --good DIR --bad DIR [--masks DIR] [--threshold Z] [--json]\n"
-    "Frames: every image is area-resized to 96x96 gray. Scores are calibrated z-scores of the cells' negative\n"
-    "log-likelihood (image score = max cell); --threshold (default 6) flags an image. Exit codes: 0 ok, 1 error,\n"
-    "2 usage.\n";
+    "                         [--gain F] [--seed N] [--scale S]\n"
+    "  edgekern-fomo detect   --model FILE --images DIR --out DIR [--threshold Z] [--scale S]\n"
+    "  edgekern-fomo evaluate --model FILE --good DIR --bad DIR [--masks DIR] [--threshold Z] [--scale S] [--json]\n"
+    "Frames: each image is area-downscaled by S (default 2.5; use the same S for train and test) and cut into\n"
+    "overlapping 96x96 gray frames; each frame gives a 12x12 grid of cell scores (calibrated z-scores of the\n"
+    "cells' negative log-likelihood); the image score is the maximum cell. --threshold (default 6) flags an\n"
+    "image. Exit codes: 0 ok, 1 error, 2 usage.\n";
 
 int usage_error(const std::string& msg) {
     std::fprintf(stderr, "edgekern-fomo: %s\n%s", msg.c_str(), usage_text);
@@ -106,27 +107,67 @@ struct options {
     }
 };
 
-/// Area (box) resize of a gray image to side x side (each output pixel averages the source rectangle it covers).
-std::vector<std::uint8_t> to_frame(const gray_image& g) {
-    std::vector<std::uint8_t> out(side * side);
-    const double sx = static_cast<double>(g.width) / side, sy = static_cast<double>(g.height) / side;
-    for (std::size_t y = 0; y < side; ++y)
-        for (std::size_t x = 0; x < side; ++x) {
-            const double x0 = static_cast<double>(x) * sx, x1 = x0 + sx, y0 = static_cast<double>(y) * sy, y1 = y0 + sy;
+/// Area (box) resize of a gray image to ow x oh (each output pixel averages the source rectangle it covers).
+gray_image resize(const gray_image& g, int ow, int oh) {
+    gray_image out;
+    out.width = ow;
+    out.height = oh;
+    out.pixels.assign(static_cast<std::size_t>(ow) * static_cast<std::size_t>(oh), 0);
+    const double sx = static_cast<double>(g.width) / ow, sy = static_cast<double>(g.height) / oh;
+    for (int y = 0; y < oh; ++y)
+        for (int x = 0; x < ow; ++x) {
+            const double x0 = x * sx, x1 = x0 + sx, y0 = y * sy, y1 = y0 + sy;
             double sum = 0.0, wsum = 0.0;
             for (int yy = static_cast<int>(y0); yy < static_cast<int>(std::ceil(y1)) && yy < g.height; ++yy) {
                 const double wy = std::min(y1, yy + 1.0) - std::max(y0, static_cast<double>(yy));
                 for (int xx = static_cast<int>(x0); xx < static_cast<int>(std::ceil(x1)) && xx < g.width; ++xx) {
-                    const double wx = std::min(x1, xx + 1.0) - std::max(x0, static_cast<double>(xx));
-                    const double w = wx * wy;
+                    const double w = (std::min(x1, xx + 1.0) - std::max(x0, static_cast<double>(xx))) * wy;
                     sum += w * g.pixels[static_cast<std::size_t>(yy) * static_cast<std::size_t>(g.width) +
                                         static_cast<std::size_t>(xx)];
                     wsum += w;
                 }
             }
-            out[y * side + x] = static_cast<std::uint8_t>(std::lround(wsum > 0 ? sum / wsum : 0.0));
+            out.pixels[static_cast<std::size_t>(y) * static_cast<std::size_t>(ow) + static_cast<std::size_t>(x)] =
+                static_cast<std::uint8_t>(std::lround(wsum > 0 ? sum / wsum : 0.0));
         }
     return out;
+}
+
+/// The image seen by the pipeline: area-downscaled by `scale` (at least 96 x 96), then cut into 96 x 96 frames
+/// (tiles) that cover it, evenly spaced with overlap. The image score is the maximum over its tiles.
+struct tiled {
+    gray_image small;
+    std::vector<std::vector<std::uint8_t>> frames;
+    std::vector<std::pair<int, int>> origin; ///< top-left (x, y) of each tile in `small`
+};
+
+std::vector<int> tile_starts(int n) {
+    const int s = static_cast<int>(side);
+    const int count = n <= s ? 1 : (n - s + (s * 5 / 6) - 1) / (s * 5 / 6) + 1;
+    std::vector<int> v;
+    for (int i = 0; i < count; ++i)
+        v.push_back(count == 1 ? 0 : static_cast<int>(std::lround(1.0 * i * (n - s) / (count - 1))));
+    return v;
+}
+
+tiled to_tiles(const gray_image& g, double scale) {
+    tiled t;
+    const int s = static_cast<int>(side);
+    const int w = std::max(s, static_cast<int>(std::lround(g.width / scale)));
+    const int h = std::max(s, static_cast<int>(std::lround(g.height / scale)));
+    t.small = resize(g, w, h);
+    for (int y0 : tile_starts(h))
+        for (int x0 : tile_starts(w)) {
+            std::vector<std::uint8_t> f(side * side);
+            for (std::size_t y = 0; y < side; ++y)
+                std::memcpy(&f[y * side],
+                            &t.small.pixels[(static_cast<std::size_t>(y0) + y) * static_cast<std::size_t>(w) +
+                                            static_cast<std::size_t>(x0)],
+                            side);
+            t.frames.push_back(std::move(f));
+            t.origin.emplace_back(x0, y0);
+        }
+    return t;
 }
 
 bool load_folder(const std::string& dir, std::vector<std::string>& files, std::vector<gray_image>& images,
@@ -199,26 +240,24 @@ std::string strip_ext(const std::string& name) {
     return dot == std::string::npos ? name : name.substr(0, dot);
 }
 
-/// Overlay at the source resolution: each 8 x 8-pixel cell of the 96 x 96 frame maps to a rectangle of the image;
-/// heat h = z / threshold blends blue (0) -> yellow (1, the threshold) -> red (>= 2); the grid is drawn faintly.
-std::vector<std::uint8_t> make_overlay(const gray_image& img, const float* cells, std::size_t cw, std::size_t ch,
+/// Overlay at the source resolution from a heat map of hw x hh (the downscaled image; nearest-neighbour
+/// upscaling shows the 8 x 8 cell grid): h = z / threshold blends blue (0) -> yellow (1, the threshold) -> red (>= 2).
+std::vector<std::uint8_t> make_overlay(const gray_image& img, const std::vector<float>& heat, int hw, int hh,
                                        float threshold) {
     const std::size_t w = static_cast<std::size_t>(img.width), h = static_cast<std::size_t>(img.height);
+    const std::size_t uw = static_cast<std::size_t>(hw), uh = static_cast<std::size_t>(hh);
     std::vector<std::uint8_t> rgb(w * h * 3);
     for (std::size_t y = 0; y < h; ++y)
         for (std::size_t x = 0; x < w; ++x) {
-            const std::size_t cx = std::min(cw - 1, x * cw / w), cy = std::min(ch - 1, y * ch / h);
-            const float heat = cells[cy * cw + cx] / threshold;
-            const float t = std::min(std::max(heat / 2.0f, 0.0f), 1.0f);
+            const std::size_t hx = std::min(uw - 1, x * uw / w), hy = std::min(uh - 1, y * uh / h);
+            const float v = heat[hy * uw + hx] / threshold;
+            const float t = std::min(std::max(v / 2.0f, 0.0f), 1.0f);
             const float c[3] = {255.0f * std::min(1.0f, 2.0f * t), 255.0f * (t < 0.5f ? 2.0f * t : 2.0f - 2.0f * t),
                                 255.0f * std::max(0.0f, 1.0f - 3.0f * t)};
-            const float a = 0.65f * std::min(std::max((heat - 0.3f) / 0.7f, 0.0f), 1.0f);
-            const bool grid = (x * cw) % w < cw || (y * ch) % h < ch;
-            for (int k = 0; k < 3; ++k) {
-                float v = static_cast<float>(img.pixels[y * w + x]) * (1 - a) + c[k] * a;
-                if (grid) v = 0.8f * v + 0.2f * 255.0f;
-                rgb[(y * w + x) * 3 + static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(std::lround(v));
-            }
+            const float a = 0.65f * std::min(std::max((v - 0.3f) / 0.7f, 0.0f), 1.0f);
+            for (int k = 0; k < 3; ++k)
+                rgb[(y * w + x) * 3 + static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(
+                    std::lround(static_cast<float>(img.pixels[y * w + x]) * (1 - a) + c[k] * a));
         }
     return rgb;
 }
@@ -275,7 +314,46 @@ struct engine {
                                                       : " (corrupt or not an edgekern-fomo model)"));
     }
 
-    static int detect(const options& o, const std::vector<std::uint8_t>& model, float threshold) {
+    /// Scores every tile of an image; heat = per-pixel max cell score over the tiles (downscaled resolution);
+    /// (ax, ay) = centre of the highest cell in the downscaled image.
+    static ek::status score_image(pipe_t& pipe, const gray_image& img, double scale, std::vector<float>& heat, int& hw,
+                                  int& hh, float& score, std::size_t& ax, std::size_t& ay, double& ms,
+                                  std::size_t& n_frames) {
+        const tiled t = to_tiles(img, scale);
+        hw = t.small.width;
+        hh = t.small.height;
+        const std::size_t uw = static_cast<std::size_t>(hw);
+        heat.assign(uw * static_cast<std::size_t>(hh), -1e30f);
+        score = -1e30f;
+        for (std::size_t i = 0; i < t.frames.size(); ++i) {
+            float cells[pipe_t::n_cells];
+            float s = 0.0f;
+            const double t0 = now_ms();
+            const ek::status st = pipe.score(ek::span<const std::uint8_t>(t.frames[i].data(), t.frames[i].size()),
+                                             ek::span<float>(cells), s);
+            ms += now_ms() - t0;
+            ++n_frames;
+            if (st != ek::status::ok) return st;
+            const std::size_t ox = static_cast<std::size_t>(t.origin[i].first);
+            const std::size_t oy = static_cast<std::size_t>(t.origin[i].second);
+            for (std::size_t y = 0; y < side; ++y)
+                for (std::size_t x = 0; x < side; ++x) {
+                    const float z = cells[(y / 8) * pipe_t::cells_w + x / 8];
+                    float& hp = heat[(oy + y) * uw + ox + x];
+                    hp = std::max(hp, z);
+                }
+            if (s > score) {
+                score = s;
+                const std::size_t c =
+                    static_cast<std::size_t>(std::max_element(cells, cells + pipe_t::n_cells) - cells);
+                ax = ox + 8 * (c % pipe_t::cells_w) + 4;
+                ay = oy + 8 * (c / pipe_t::cells_w) + 4;
+            }
+        }
+        return ek::status::ok;
+    }
+
+    static int detect(const options& o, const std::vector<std::uint8_t>& model, float threshold, double scale) {
         auto pipe = std::make_unique<pipe_t>();
         if (load(model, *pipe) != 0) return 1;
         std::string err;
@@ -284,7 +362,7 @@ struct engine {
         std::vector<std::string> files;
         if (!edgekern_tools::list_images(o.get("images"), files, err)) return fail(err);
         if (files.empty()) return fail("no images in folder " + o.get("images"));
-        std::string csv = "image,score,anomalous,max_cell_x,max_cell_y\n";
+        std::string csv = "image,score,anomalous,max_x,max_y\n";
         double ms = 0.0;
         std::size_t n_bad = 0, done = 0;
         for (const std::string& f : files) {
@@ -293,28 +371,26 @@ struct engine {
                 std::fprintf(stderr, "edgekern-fomo: error: %s: %s\n", f.c_str(), err.c_str());
                 continue;
             }
-            const std::vector<std::uint8_t> frame = to_frame(img);
-            float cells[pipe_t::n_cells];
+            std::vector<float> heat;
+            int hw = 0, hh = 0;
             float score = 0.0f;
-            const double t0 = now_ms();
-            const ek::status st =
-                pipe->score(ek::span<const std::uint8_t>(frame.data(), frame.size()), ek::span<float>(cells), score);
-            ms += now_ms() - t0;
+            std::size_t ax = 0, ay = 0, nf = 0;
+            const ek::status st = score_image(*pipe, img, scale, heat, hw, hh, score, ax, ay, ms, nf);
             if (st != ek::status::ok) {
                 std::fprintf(stderr, "edgekern-fomo: error: %s: %s\n", f.c_str(), ek::status_name(st));
                 continue;
             }
-            const std::size_t arg = static_cast<std::size_t>(std::max_element(cells, cells + pipe_t::n_cells) - cells);
             const bool bad = score > threshold;
             n_bad += bad;
             ++done;
             const std::string name = edgekern_tools::base_name(f);
-            const std::vector<std::uint8_t> rgb = make_overlay(img, cells, pipe_t::cells_w, pipe_t::cells_h, threshold);
+            const std::vector<std::uint8_t> rgb = make_overlay(img, heat, hw, hh, threshold);
             edgekern_tools::write_png_atomic(out_dir + "/" + strip_ext(name) + "_overlay.png", rgb.data(), img.width,
                                              img.height, 3);
             char line[512];
             std::snprintf(line, sizeof line, "%s,%.6f,%d,%zu,%zu\n", name.c_str(), static_cast<double>(score),
-                          bad ? 1 : 0, arg % pipe_t::cells_w, arg / pipe_t::cells_w);
+                          bad ? 1 : 0, static_cast<std::size_t>(std::lround(static_cast<double>(ax) * scale)),
+                          static_cast<std::size_t>(std::lround(static_cast<double>(ay) * scale)));
             csv += line;
         }
         if (!edgekern_tools::write_file_atomic(out_dir + "/scores.csv", csv.data(), csv.size())) return 1;
@@ -324,26 +400,25 @@ struct engine {
         return done == files.size() ? 0 : 1;
     }
 
-    static int evaluate(const options& o, const std::vector<std::uint8_t>& model, float threshold) {
+    static int evaluate(const options& o, const std::vector<std::uint8_t>& model, float threshold, double scale) {
         auto pipe = std::make_unique<pipe_t>();
         if (load(model, *pipe) != 0) return 1;
         std::string err;
         std::vector<std::pair<float, int>> image_scores, pixel_scores;
         long tp = 0, fp = 0, tn = 0, fn = 0;
         double ms = 0.0;
+        std::size_t n_frames = 0;
         const bool with_masks = o.has("masks");
         for (int label = 0; label < 2; ++label) {
             std::vector<std::string> files;
             std::vector<gray_image> images;
             if (!load_folder(o.get(label ? "bad" : "good"), files, images, err)) return fail(err);
             for (std::size_t i = 0; i < files.size(); ++i) {
-                const std::vector<std::uint8_t> frame = to_frame(images[i]);
-                float cells[pipe_t::n_cells];
+                std::vector<float> heat;
+                int hw = 0, hh = 0;
                 float score = 0.0f;
-                const double t0 = now_ms();
-                const ek::status st = pipe->score(ek::span<const std::uint8_t>(frame.data(), frame.size()),
-                                                  ek::span<float>(cells), score);
-                ms += now_ms() - t0;
+                std::size_t ax = 0, ay = 0;
+                const ek::status st = score_image(*pipe, images[i], scale, heat, hw, hh, score, ax, ay, ms, n_frames);
                 if (st != ek::status::ok) return fail(files[i] + ": " + ek::status_name(st));
                 image_scores.emplace_back(score, label);
                 const bool pred = score > threshold;
@@ -352,18 +427,17 @@ struct engine {
                 tn += !label && !pred;
                 fn += label && !pred;
                 if (with_masks) {
-                    // Pixel level on the 96 x 96 frame: every pixel gets its cell's score; the mask is area-resized
-                    // (a pixel is a defect when more than half of it is).
-                    std::vector<std::uint8_t> mask(side * side, 0);
+                    // Pixel level at the downscaled resolution: every pixel gets its cell's score; the mask is
+                    // area-resized the same way (a pixel is a defect when more than a quarter of it is).
+                    std::vector<std::uint8_t> mask(heat.size(), 0);
                     if (label) {
                         gray_image m;
                         const std::string mp = o.get("masks") + "/" + edgekern_tools::base_name(files[i]);
                         if (!edgekern_tools::read_gray(mp, m, err)) return fail(mp + ": " + err);
-                        mask = to_frame(m);
+                        mask = resize(m, hw, hh).pixels;
                     }
-                    for (std::size_t p = 0; p < side * side; ++p)
-                        pixel_scores.emplace_back(cells[(p / side / 8) * pipe_t::cells_w + (p % side) / 8],
-                                                  mask[p] > 127 ? 1 : 0);
+                    for (std::size_t p = 0; p < heat.size(); ++p)
+                        pixel_scores.emplace_back(heat[p], mask[p] > 63 ? 1 : 0);
                 }
             }
         }
@@ -374,7 +448,7 @@ struct engine {
         const double f1 = prec + rec > 0 ? 2 * prec * rec / (prec + rec) : 0.0;
         const double img_auc = auroc(image_scores);
         const double pix_auc = with_masks ? auroc(pixel_scores) : std::nan("");
-        const double per = ms / n;
+        const double per = ms / static_cast<double>(n_frames);
         if (o.has("json")) {
             std::printf("{\"images\": %.0f, \"accuracy\": %.4f, \"precision\": %.4f, \"recall\": %.4f, \"f1\": %.4f, "
                         "\"image_auroc\": %.4f, ",
@@ -383,9 +457,9 @@ struct engine {
                 std::printf("\"pixel_auroc\": %.4f, ", pix_auc);
             else
                 std::printf("\"pixel_auroc\": null, ");
-            std::printf(
-                "\"confusion\": {\"tp\": %ld, \"fp\": %ld, \"tn\": %ld, \"fn\": %ld}, \"ms_per_image\": %.3f}\n", tp,
-                fp, tn, fn, per);
+            std::printf("\"confusion\": {\"tp\": %ld, \"fp\": %ld, \"tn\": %ld, \"fn\": %ld}, \"ms_per_image\": %.3f, "
+                        "\"frames\": %zu, \"ms_per_frame\": %.4f}\n",
+                        tp, fp, tn, fn, ms / n, n_frames, per);
         } else {
             std::printf("images      %.0f (%ld good, %ld bad)\n", n, fp + tn, tp + fn);
             std::printf("accuracy    %.2f %%\nprecision   %.2f %%\nrecall      %.2f %%\nF1          %.4f\n", 100 * acc,
@@ -394,7 +468,8 @@ struct engine {
             if (with_masks) std::printf("pixel AUROC %.4f (cell grid)\n", pix_auc);
             std::printf("confusion   predicted good  predicted bad\n");
             std::printf("  good      %14ld  %13ld\n  bad       %14ld  %13ld\n", tn, fp, fn, tp);
-            std::printf("time        %.3f ms per frame (96x96 scoring, one core)\n", per);
+            std::printf("time        %.3f ms per image, %.4f ms per 96x96 frame (%zu frames; scoring, one core)\n",
+                        ms / n, per, n_frames);
         }
         return 0;
     }
@@ -420,7 +495,10 @@ int cmd_train(const options& o) {
     std::vector<gray_image> images;
     if (!load_folder(o.get("images"), files, images, err)) return fail(err);
     std::vector<std::vector<std::uint8_t>> frames;
-    for (const gray_image& g : images) frames.push_back(to_frame(g));
+    double scale = 0.0;
+    if (!o.get_float("scale", 2.5, 0.05, 64.0, scale, err)) return usage_error(err);
+    for (const gray_image& g : images)
+        for (auto& f : to_tiles(g, scale).frames) frames.push_back(std::move(f));
     const int r = with_engine(p, k, [&](auto e) { return decltype(e)::train(o, frames); });
     if (r < 0) return usage_error("supported (--proj, --components): (8, 1|2|4|8), (4, 4), (16, 4)");
     return r;
@@ -432,8 +510,9 @@ int cmd_score(const options& o, bool evaluate) {
         return usage_error(evaluate ? "evaluate needs --model FILE --good DIR --bad DIR"
                                     : "detect needs --model FILE --images DIR --out DIR");
     std::string err;
-    double thr = 0.0;
-    if (!o.get_float("threshold", 6.0, 0.0, 1e6, thr, err)) return usage_error(err);
+    double thr = 0.0, scale = 0.0;
+    if (!o.get_float("threshold", 6.0, 0.0, 1e6, thr, err) || !o.get_float("scale", 2.5, 0.05, 64.0, scale, err))
+        return usage_error(err);
     std::vector<std::uint8_t> bytes;
     if (!read_file(o.get("model"), bytes, err)) return fail(err);
     if (bytes.size() < 24) return fail("model file rejected: too short (not an edgekern-fomo model)");
@@ -442,8 +521,8 @@ int cmd_score(const options& o, bool evaluate) {
                static_cast<unsigned long>(bytes[4 * i + 2]) << 16 | static_cast<unsigned long>(bytes[4 * i + 3]) << 24;
     };
     const int r = with_engine(word(4), word(5), [&](auto e) {
-        return evaluate ? decltype(e)::evaluate(o, bytes, static_cast<float>(thr))
-                        : decltype(e)::detect(o, bytes, static_cast<float>(thr));
+        return evaluate ? decltype(e)::evaluate(o, bytes, static_cast<float>(thr), scale)
+                        : decltype(e)::detect(o, bytes, static_cast<float>(thr), scale);
     });
     if (r < 0) return fail("model file rejected: unsupported or corrupt configuration");
     return r;
