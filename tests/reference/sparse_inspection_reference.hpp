@@ -7,7 +7,7 @@
 // equations and Gaussian elimination, explicit residual), raw = ||residual||^2; smooth with the 2 x 2 box (clamped);
 // heat = max(0, (raw - mean) / (threshold - mean)). Regions: 8-connected components of heat >= 1 by recursive
 // flood fill; a region's box in pixels is [x0 * st + off, (x1 + 1) * st + off) with st = stride * scale and
-// off = (PatchSize - stride) / 2 * scale.
+// off = PatchSize / 2 * scale (the centre of a 2 x 2-smoothed cell is half a step right/down of its patch).
 #pragma once
 
 #include <cmath>
@@ -139,7 +139,7 @@ inline std::size_t sparse_inspection_regions(const std::uint8_t* mask, std::size
     static int label[4096];
     for (std::size_t i = 0; i < gw * gh; ++i) label[i] = 0;
     std::size_t n = 0;
-    const std::size_t st = stride * scale, off = (patch - stride) / 2 * scale;
+    const std::size_t st = stride * scale, off = patch / 2 * scale;
     for (std::size_t y = 0; y < gh; ++y)
         for (std::size_t x = 0; x < gw; ++x) {
             if (!mask[y * gw + x] || label[y * gw + x]) continue;

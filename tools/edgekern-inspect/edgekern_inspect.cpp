@@ -426,12 +426,12 @@ int cmd_train(const options& o) {
     unsigned long patch = 0, atoms = 0, sparsity = 0, stride = 0, samples = 0, iters = 0, seed = 0, scale = 0;
     if (!o.get_uint("patch", 8, 2, 64, patch, err) || !o.get_uint("atoms", 128, 2, 4096, atoms, err) ||
         !o.get_uint("sparsity", 6, 1, 64, sparsity, err) || !o.get_uint("samples", 1024, 1, 1u << 20, samples, err) ||
-        !o.get_uint("iterations", 8, 1, 100, iters, err) || !o.get_uint("seed", 1, 0, ~0ul, seed, err))
+        !o.get_uint("iterations", 15, 1, 100, iters, err) || !o.get_uint("seed", 1, 0, ~0ul, seed, err))
         return usage_error(err);
     const std::string scale_s = o.get("scale", "auto");
     if (scale_s != "auto" && !o.get_uint("scale", 1, 1, 8, scale, err)) return usage_error(err);
     if (!o.get_uint("stride", patch / 2 ? patch / 2 : 1, 1, patch, stride, err)) return usage_error(err);
-    const double sigmas = std::atof(o.get("sigmas", "3").c_str());
+    const double sigmas = std::atof(o.get("sigmas", "3.5").c_str());
     if (!(sigmas >= 0.0 && sigmas <= 100.0)) return usage_error("--sigmas must be in [0, 100]");
     std::unique_ptr<engine> eng =
         make_engine(static_cast<unsigned>(patch), static_cast<unsigned>(atoms), static_cast<unsigned>(sparsity));

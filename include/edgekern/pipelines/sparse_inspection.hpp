@@ -15,7 +15,8 @@
 //   4. Regions grow by hysteresis: 8-connected cells with h >= 0.5 around cells with h >= 1. They form the binary
 //      mask and become bounding boxes (a fixed maximum, strongest first).
 // Training (sparse_inspection_train) samples patches from N normal images, learns the dictionary (approximate
-// K-SVD on Batch-OMP codes), then runs step 2-3 on every training image to measure the residual statistics.
+// K-SVD of kernels/dictionary_learning.hpp on Batch-OMP codes), then runs step 2-3 on every training image to measure
+// the residual statistics.
 //
 // Model file format (sparse_inspection_save / _load), little-endian, all fields 4 bytes:
 //   "EKSI" magic | u32 format version (1) | u32 patch | u32 atoms | u32 sparsity | u32 scale | u32 stride |
@@ -35,6 +36,7 @@
 #include "edgekern/core/checked_math.hpp"
 #include "edgekern/core/span.hpp"
 #include "edgekern/core/status.hpp"
+#include "edgekern/kernels/dictionary_learning.hpp"
 #include "edgekern/kernels/omp.hpp"
 #include "edgekern/kernels/patches.hpp"
 
@@ -62,7 +64,7 @@ struct sparse_inspection_train_params {
     std::uint32_t scale = 1;                ///< box-downsampling factor, 1..8
     std::uint32_t stride = 4;               ///< patch grid step in downsampled pixels, 1..PatchSize
     std::uint32_t samples_per_image = 1024; ///< patches sampled per training image for dictionary learning, >= 1
-    std::uint32_t iterations = 8;           ///< dictionary-learning iterations, 1..100
+    std::uint32_t iterations = 15;          ///< dictionary-learning iterations, 1..100
     float threshold_sigmas = 3.5f; ///< threshold = max(train max, mean + sigmas * sd of the per-image maxima); 0..100
     std::uint64_t seed = 1;        ///< sampling and initialisation seed (the result is deterministic)
 };
@@ -475,7 +477,9 @@ status sparse_inspect(const sparse_inspection_model<PatchSize, Atoms, Sparsity>&
     for (std::size_t i = 0; i < cells; ++i) labels[i] = grid[i] >= sparse_inspection_region_heat ? 0u : 1u;
     std::size_t regions = 0, n_boxes = 0;
     const std::uint32_t st_px = model.stride * model.scale;
-    const std::uint32_t off_px = static_cast<std::uint32_t>((PatchSize - model.stride) / 2) * model.scale;
+    // A smoothed cell averages patches cx and cx + 1: its centre is at cx * stride + PatchSize / 2 + stride / 2
+    // (downsampled), so its box is the stride-wide square [cx * stride + PatchSize / 2, ... + stride).
+    const std::uint32_t off_px = static_cast<std::uint32_t>(PatchSize / 2) * model.scale;
     for (std::size_t seed = 0; seed < cells; ++seed) {
         if (labels[seed] != 0u || grid[seed] < 1.0f) continue;
         ++regions;
@@ -547,34 +551,35 @@ namespace detail {
 
 /// Byte layout of the training workspace.
 struct si_train_layout {
-    std::size_t samples, residuals, codes, residual_sq, omp, dictionary, gram, inspect, total;
+    std::size_t samples, dictionary, gram, ksvd, ksvd_index, inspect, total;
 };
 
 constexpr si_train_layout si_train_plan(std::size_t n_images, std::size_t max_w, std::size_t max_h, std::size_t patch,
-                                        std::size_t atoms, const sparse_inspection_train_params& p) noexcept {
-    si_train_layout l{0, 0, 0, 0, 0, 0, 0, 0, 0};
+                                        std::size_t atoms, std::size_t sparsity,
+                                        const sparse_inspection_train_params& p) noexcept {
+    si_train_layout l{0, 0, 0, 0, 0, 0, 0};
     const std::size_t dim = patch * patch;
-    std::size_t n = 0, b_samples = 0, b_codes = 0;
+    std::size_t n = 0, b_samples = 0, b_ksvd = 0, b_index = 0;
     if (!checked_mul(n_images, static_cast<std::size_t>(p.samples_per_image), n) || n == 0) return l;
-    if (!checked_product(b_samples, n, dim, sizeof(float)) || !checked_product(b_codes, n, atoms, sizeof(float)))
+    const std::size_t ksvd_f = ksvd_scratch_size(atoms, dim, n, sparsity);
+    const std::size_t ksvd_u = ksvd_index_scratch_size(atoms, n, sparsity);
+    if (ksvd_f == 0 || ksvd_u == 0) return l;
+    if (!checked_product(b_samples, n, dim, sizeof(float)) || !checked_mul(ksvd_f, sizeof(float), b_ksvd) ||
+        !checked_mul(ksvd_u, sizeof(std::uint32_t), b_index))
         return l;
     const std::size_t insp = si_plan(max_w, max_h, patch, atoms, p.scale, p.stride).total;
     if (insp == 0) return l;
     std::size_t off = 0;
     l.samples = off;
     off += si_align(b_samples);
-    l.residuals = off;
-    off += si_align(b_samples);
-    l.codes = off;
-    off += si_align(b_codes);
-    l.residual_sq = off;
-    off += si_align(n * sizeof(float));
-    l.omp = off;
-    off += si_align(omp_batch_scratch_size(atoms, dim) * sizeof(float));
     l.dictionary = off;
     off += si_align(atoms * dim * sizeof(float));
     l.gram = off;
     off += si_align(atoms * atoms * sizeof(float));
+    l.ksvd = off;
+    off += si_align(b_ksvd);
+    l.ksvd_index = off;
+    off += si_align(b_index);
     l.inspect = off;
     off += insp;
     l.total = off;
@@ -585,20 +590,19 @@ constexpr si_train_layout si_train_plan(std::size_t n_images, std::size_t max_w,
 
 /// Bytes of workspace sparse_inspection_train needs for `n_images` images of at most max_width x max_height
 /// pixels (0 when a size overflows or the images are smaller than a patch). Dominated by
-/// n_images * samples_per_image * (2 * PatchSize^2 + Atoms) floats.
+/// n_images * samples_per_image * (PatchSize^2 + 3 * Sparsity + 1) floats (patches, K-SVD codes and lists).
 template <std::size_t PatchSize, std::size_t Atoms, std::size_t Sparsity>
 constexpr std::size_t sparse_inspection_train_scratch_size(std::size_t n_images, std::size_t max_width,
                                                            std::size_t max_height,
                                                            const sparse_inspection_train_params& params) noexcept {
-    return detail::si_train_plan(n_images, max_width, max_height, PatchSize, Atoms, params).total;
+    return detail::si_train_plan(n_images, max_width, max_height, PatchSize, Atoms, Sparsity, params).total;
 }
 
 /// Learns a model from normal (defect-free) images.
 ///
 /// Steps: sample params.samples_per_image mean-removed patches per image at random grid positions (seeded);
-/// initialise the dictionary with distinct sampled patches; run params.iterations of approximate K-SVD (Batch-OMP
-/// codes, then per atom one power-iteration step on the residual of the patches that use it; an unused atom is
-/// replaced by the worst-represented patch); finally inspect every training image to measure the smoothed
+/// initialise the dictionary with distinct sampled patches (dictionary_init) and run params.iterations of approximate
+/// K-SVD (ksvd_train, kernels/dictionary_learning.hpp); finally inspect every training image to measure the smoothed
 /// residual statistics. The per-image maxima of normal images behave like an extreme-value sample: the threshold is
 /// their mean plus threshold_sigmas standard deviations (and at least the largest value seen), so a new normal image
 /// rarely exceeds it while a defect, which adds its whole energy to a few cells, does.
@@ -629,7 +633,8 @@ status sparse_inspection_train(span<const image_view<Pixel>> images, const spars
         max_w = img.width > max_w ? img.width : max_w;
         max_h = img.height > max_h ? img.height : max_h;
     }
-    const detail::si_train_layout lay = detail::si_train_plan(images.size(), max_w, max_h, PatchSize, Atoms, params);
+    const detail::si_train_layout lay =
+        detail::si_train_plan(images.size(), max_w, max_h, PatchSize, Atoms, Sparsity, params);
     if (lay.total == 0) return status::invalid_shape;
     if (scratch.data() == nullptr) return status::null_buffer;
     if (scratch.size() < lay.total) return status::buffer_too_small;
@@ -640,11 +645,8 @@ status sparse_inspection_train(span<const image_view<Pixel>> images, const spars
     std::uint8_t* ws = scratch.data();
     const std::size_t n = images.size() * params.samples_per_image;
     float* x = reinterpret_cast<float*>(ws + lay.samples);
-    float* res = reinterpret_cast<float*>(ws + lay.residuals);
-    float* codes = reinterpret_cast<float*>(ws + lay.codes);
-    float* rsq = reinterpret_cast<float*>(ws + lay.residual_sq);
-    const std::size_t omp_n = omp_batch_scratch_size(Atoms, dim);
-    const span<float> omp_ws(reinterpret_cast<float*>(ws + lay.omp), omp_n);
+    float* d = reinterpret_cast<float*>(ws + lay.dictionary);
+    float* gram = reinterpret_cast<float*>(ws + lay.gram);
 
     // 1. Sample patches: bands of downsampled rows at random heights, several random columns per band (any
     // position, not only grid ones, so the dictionary sees every phase of the texture).
@@ -678,107 +680,22 @@ status sparse_inspection_train(span<const image_view<Pixel>> images, const spars
     const float mean_energy = energy / static_cast<float>(n);
     if (!(mean_energy > 1e-8f * static_cast<float>(dim))) return status::numeric_error; // flat images
 
-    // 2. Initial dictionary: distinct textured samples (stride through a seeded start), unit norm.
-    float* d = reinterpret_cast<float*>(ws + lay.dictionary);
-    float* gram = reinterpret_cast<float*>(ws + lay.gram);
+    // 2-3. Dictionary: seeded initialization from the samples, then approximate K-SVD (dictionary_learning.hpp).
     {
-        std::size_t k = 0, tries = 0, pos = rng.below(n);
-        const std::size_t step = n / Atoms > 0 ? n / Atoms : 1;
-        while (k < Atoms && tries < 4 * n) {
-            const float* cand = x + pos * dim;
-            float nn = 0.0f;
-            for (std::size_t j = 0; j < dim; ++j) nn += cand[j] * cand[j];
-            if (nn > 0.05f * mean_energy) {
-                const float inv = 1.0f / std::sqrt(nn);
-                for (std::size_t j = 0; j < dim; ++j) d[k * dim + j] = cand[j] * inv;
-                ++k;
-            }
-            pos = (pos + step + (tries % 7)) % n;
-            ++tries;
-        }
-        // Too few textured patches: complete with 2-D cosine atoms (deterministic, linearly independent).
-        for (std::size_t a = 1; k < Atoms; ++a) {
-            const std::size_t fu = a % PatchSize, fv = (a / PatchSize) % PatchSize + a / dim;
-            float nn = 0.0f;
-            for (std::size_t r = 0; r < PatchSize; ++r)
-                for (std::size_t c = 0; c < PatchSize; ++c) {
-                    const float v = std::cos(3.14159265f * static_cast<float>(fu) * (static_cast<float>(c) + 0.5f) /
-                                             static_cast<float>(PatchSize)) *
-                                        std::cos(3.14159265f * static_cast<float>(fv) * (static_cast<float>(r) + 0.5f) /
-                                                 static_cast<float>(PatchSize)) +
-                                    1e-3f * static_cast<float>(a);
-                    d[k * dim + r * PatchSize + c] = v;
-                    nn += v * v;
-                }
-            const float inv = 1.0f / std::sqrt(nn);
-            for (std::size_t j = 0; j < dim; ++j) d[k * dim + j] *= inv;
-            ++k;
-        }
-    }
-
-    // 3. Approximate K-SVD.
-    omp_params op;
-    op.n_atoms = Atoms;
-    op.dim = dim;
-    op.n_nonzero = Sparsity;
-    for (std::uint32_t it = 0; it < params.iterations; ++it) {
-        EDGEKERN_TRY(omp_gram(span<const float>(d, Atoms * dim), Atoms, dim, span<float>(gram, Atoms * Atoms), arch));
-        EDGEKERN_TRY((omp_encode_batch<Atoms, Sparsity>(
-            span<const float>(d, Atoms * dim), span<const float>(gram, Atoms * Atoms), span<const float>(x, n * dim), n,
-            op, span<float>(codes, n * Atoms), span<float>(rsq, n), omp_ws, arch)));
-        // Residuals r_i = x_i - sum_k c_ik d_k.
-        for (std::size_t i = 0; i < n; ++i) {
-            float* r = res + i * dim;
-            const float* xi = x + i * dim;
-            for (std::size_t j = 0; j < dim; ++j) r[j] = xi[j];
-            const float* c = codes + i * Atoms;
-            for (std::size_t k = 0; k < Atoms; ++k)
-                if (c[k] != 0.0f)
-                    for (std::size_t j = 0; j < dim; ++j) r[j] -= c[k] * d[k * dim + j];
-        }
-        for (std::size_t k = 0; k < Atoms; ++k) {
-            float* dk = d + k * dim;
-            float g[dim];
-            for (std::size_t j = 0; j < dim; ++j) g[j] = 0.0f;
-            std::size_t users = 0;
-            for (std::size_t i = 0; i < n; ++i) {
-                const float c = codes[i * Atoms + k];
-                if (c == 0.0f) continue;
-                ++users;
-                const float* r = res + i * dim;
-                for (std::size_t j = 0; j < dim; ++j) g[j] += (r[j] + c * dk[j]) * c;
-            }
-            float gn = 0.0f;
-            for (std::size_t j = 0; j < dim; ++j) gn += g[j] * g[j];
-            if (users == 0 || !(gn > 1e-20f)) {
-                // Unused atom: replace it by the worst-represented sample, whose residual then counts as explained.
-                std::size_t worst = 0;
-                float wr = -1.0f;
-                for (std::size_t i = 0; i < n; ++i) {
-                    float e = 0.0f;
-                    const float* r = res + i * dim;
-                    for (std::size_t j = 0; j < dim; ++j) e += r[j] * r[j];
-                    if (e > wr) wr = e, worst = i;
-                }
-                if (!(wr > 1e-12f)) continue;
-                float* r = res + worst * dim;
-                const float inv = 1.0f / std::sqrt(wr);
-                for (std::size_t j = 0; j < dim; ++j) dk[j] = r[j] * inv, r[j] = 0.0f;
-                continue;
-            }
-            const float inv = 1.0f / std::sqrt(gn);
-            for (std::size_t j = 0; j < dim; ++j) g[j] *= inv;
-            for (std::size_t i = 0; i < n; ++i) {
-                float& c = codes[i * Atoms + k];
-                if (c == 0.0f) continue;
-                float* r = res + i * dim;
-                float cn = 0.0f;
-                for (std::size_t j = 0; j < dim; ++j) cn += (r[j] + c * dk[j]) * g[j];
-                for (std::size_t j = 0; j < dim; ++j) r[j] += c * dk[j] - cn * g[j];
-                c = cn;
-            }
-            for (std::size_t j = 0; j < dim; ++j) dk[j] = g[j];
-        }
+        dictionary_learning_params dp;
+        dp.n_atoms = Atoms;
+        dp.dim = dim;
+        dp.n_nonzero = Sparsity;
+        dp.n_iter = params.iterations;
+        dp.seed = params.seed;
+        const span<const float> signals(x, n * dim);
+        EDGEKERN_TRY(dictionary_init(signals, n, dim, Atoms, params.seed, span<float>(d, Atoms * dim)));
+        EDGEKERN_TRY((ksvd_train<Atoms, Sparsity>(
+            signals, n, dp, span<float>(d, Atoms * dim), span<float>(),
+            span<float>(reinterpret_cast<float*>(ws + lay.ksvd), ksvd_scratch_size(Atoms, dim, n, Sparsity)),
+            span<std::uint32_t>(reinterpret_cast<std::uint32_t*>(ws + lay.ksvd_index),
+                                ksvd_index_scratch_size(Atoms, n, Sparsity)),
+            arch)));
     }
     EDGEKERN_TRY(omp_normalize_atoms(span<float>(d, Atoms * dim), Atoms, dim));
     EDGEKERN_TRY(omp_gram(span<const float>(d, Atoms * dim), Atoms, dim, span<float>(gram, Atoms * Atoms), arch));
