@@ -26,11 +26,12 @@
 EDGEKERN_NAMESPACE_BEGIN
 namespace detail {
 
-/// Scratch of the DSP path: a two-pixel int16 im2col block, the int16 weights (unless pre-packed), 8 bytes slack.
+/// Scratch of the DSP path: per-channel epilogue table (16 bytes per channel), a two-pixel int16 im2col block,
+/// the int16 weights (unless pre-packed), 8 bytes alignment slack.
 constexpr std::size_t dsp_s8_scratch_size(const conv_geom& g, bool prepacked = false) noexcept {
     const std::size_t oc2 = (uz(g.oc) + 1) / 2 * 2;
     const std::size_t k4 = (uz(g.kh) * uz(g.kw) * uz(g.icg) + 3) / 4 * 4;
-    return 8 + 2 * 2 * k4 + (prepacked ? 0 : 2 * oc2 * k4);
+    return 8 + 16 * oc2 + 2 * 2 * k4 + (prepacked ? 0 : 2 * oc2 * k4);
 }
 
 /// Bytes of the pre-packed int16 weights of the DSP path (after the 16-byte header).
@@ -96,6 +97,24 @@ EDGEKERN_FORCE_INLINE std::int32_t hi32(std::uint64_t v) noexcept {
     return static_cast<std::int32_t>(static_cast<std::uint32_t>(v >> 32));
 }
 
+/// Per-channel epilogue constants of the short double-rounding path (shift <= 0).
+struct dsp_channel {
+    std::int32_t bias, multiplier, right, mask;
+};
+
+/// Bias, requantization (double rounding, shift <= 0: conv_requantize_fast's arithmetic), zero point, clamp.
+EDGEKERN_FORCE_INLINE std::int8_t dsp_finish(std::int32_t acc, const dsp_channel& c, std::int32_t zp, std::int32_t lo,
+                                             std::int32_t hi) noexcept {
+    acc = wrap_add_s32(acc, c.bias);
+    const std::int32_t t =
+        static_cast<std::int32_t>((std::int64_t{acc} * c.multiplier + (std::int64_t{1} << 30)) >> 31);
+    const std::int32_t rem = t & c.mask;
+    const std::int32_t threshold = (c.mask >> 1) + (t < 0 ? 1 : 0);
+    std::int32_t v = (t >> c.right) + (rem > threshold ? 1 : 0) + zp;
+    v = v < lo ? lo : (v > hi ? hi : v);
+    return static_cast<std::int8_t>(v);
+}
+
 template <class Epi>
 inline void conv2d_run_fast(conv2d_algo, const conv_geom& g, const std::int8_t* input, const std::int8_t* filter,
                             std::int32_t input_zero_point, const Epi& epi, std::byte* scratch,
@@ -103,7 +122,20 @@ inline void conv2d_run_fast(conv2d_algo, const conv_geom& g, const std::int8_t* 
     const std::size_t oc = uz(g.oc), oc2 = (oc + 1) / 2 * 2;
     const std::size_t k = uz(g.kh) * uz(g.kw) * uz(g.icg), k4 = (k + 3) / 4 * 4;
     const auto addr = reinterpret_cast<std::uintptr_t>(scratch);
-    std::int16_t* a0 = reinterpret_cast<std::int16_t*>(scratch + ((8 - (addr & 7u)) & 7u));
+    auto* chan = reinterpret_cast<dsp_channel*>(scratch + ((8 - (addr & 7u)) & 7u));
+    // The short epilogue covers double rounding with every shift <= 0 (the usual case); otherwise epi is called.
+    bool fast = epi.mode == rounding_mode::double_rounding;
+    for (std::size_t o = 0; o < oc2; ++o) {
+        const std::size_t q = o < oc ? (epi.per_channel ? o : 0) : 0;
+        const std::int32_t sh = epi.shift[q];
+        fast = fast && sh <= 0 && epi.multiplier[q] >= 0;
+        const std::int32_t right = sh <= 0 ? -sh : 0;
+        chan[o] = dsp_channel{(o < oc && epi.bias != nullptr) ? epi.bias[o] : 0, epi.multiplier[q], right,
+                              static_cast<std::int32_t>((std::uint32_t{1} << right) - 1u)};
+    }
+    const std::int32_t zp = epi.output_zero_point, lo = epi.lo, hi = epi.hi;
+    std::int8_t* const out = epi.out;
+    std::int16_t* a0 = reinterpret_cast<std::int16_t*>(chan + oc2);
     std::int16_t* a1 = a0 + k4;
     const std::int16_t* w16 = reinterpret_cast<const std::int16_t*>(prepacked); // 8-byte aligned (checked)
     if (prepacked == nullptr) {
@@ -132,6 +164,18 @@ inline void conv2d_run_fast(conv2d_algo, const conv_geom& g, const std::int8_t* 
                 c10 = __smlad(hi32(x1), hi32(w0), c10);
                 c11 = __smlad(lo32(x1), lo32(w1), c11);
                 c11 = __smlad(hi32(x1), hi32(w1), c11);
+            }
+            if (fast) {
+                const dsp_channel& ch0 = chan[o];
+                const dsp_channel& ch1 = chan[o + 1];
+                std::int8_t* r0 = out + row * oc + o;
+                r0[0] = dsp_finish(c00, ch0, zp, lo, hi);
+                if (o + 1 < oc) r0[1] = dsp_finish(c01, ch1, zp, lo, hi);
+                if (two) {
+                    r0[oc] = dsp_finish(c10, ch0, zp, lo, hi);
+                    if (o + 1 < oc) r0[oc + 1] = dsp_finish(c11, ch1, zp, lo, hi);
+                }
+                continue;
             }
             const std::int32_t o0 = static_cast<std::int32_t>(o);
             epi(c00, o0, row * oc + o);
