@@ -287,3 +287,47 @@ TEST_CASE("gmm fixed: bad input reports a status and leaves outputs untouched") 
     REQUIRE(edgekern::gmm_log_likelihood_fixed(f.model, span<const std::int16_t>(x + 4, 4), one) == status::ok);
     CHECK(out[1] == one);
 }
+
+TEST_CASE("gmm grids with int8/int16 inputs: float and fixed forms equal the batch forms") {
+    edgekern_test::rng r(31u);
+    static edgekern_test::random_model rm;
+    rm.fill(r, gmm_covariance::full, 3, 8, 0.0f);
+    gmm_model model;
+    REQUIRE(edgekern::gmm_validate(rm.view, model) == status::ok);
+    const edgekern::gmm_input_quant q8{0.05f, 2}, q16{0.001f, -5};
+    static fixed_storage f8, f16;
+    REQUIRE(f8.prepare(model, q8, edgekern::gmm_fixed_input::s8) == status::ok);
+    REQUIRE(f16.prepare(model, q16) == status::ok);
+    const edgekern::gmm_grid_shape shape{3, 7, 8}; // 21 cells: SIMD blocks and a tail
+    std::int8_t g8[21 * 8];
+    std::int16_t g16[21 * 8];
+    for (auto& v : g8) v = static_cast<std::int8_t>(r.uniform(-60, 60));
+    for (auto& v : g16) v = static_cast<std::int16_t>(r.uniform(-3000, 3000));
+    float a[21], b[21];
+    std::int32_t fa[21], fb[21];
+    REQUIRE(edgekern::gmm_score_grid(model, span<const std::int8_t>(g8), q8, shape, span<float>(a)) == status::ok);
+    REQUIRE(edgekern::gmm_log_likelihood(model, span<const std::int8_t>(g8), q8, 21, span<float>(b)) == status::ok);
+    for (std::size_t c = 0; c < 21; ++c) CHECK(a[c] == b[c]);
+    REQUIRE(edgekern::gmm_score_grid(model, span<const std::int16_t>(g16), q16, shape, span<float>(a)) == status::ok);
+    REQUIRE(edgekern::gmm_log_likelihood(model, span<const std::int16_t>(g16), q16, 21, span<float>(b)) == status::ok);
+    for (std::size_t c = 0; c < 21; ++c) CHECK(a[c] == b[c]);
+    REQUIRE(edgekern::gmm_score_grid_fixed(f8.model, span<const std::int8_t>(g8), shape, span<std::int32_t>(fa)) ==
+            status::ok);
+    REQUIRE(edgekern::gmm_log_likelihood_fixed(f8.model, span<const std::int8_t>(g8), 21, span<std::int32_t>(fb)) ==
+            status::ok);
+    for (std::size_t c = 0; c < 21; ++c) CHECK(fa[c] == fb[c]);
+    REQUIRE(edgekern::gmm_score_grid_fixed(f16.model, span<const std::int16_t>(g16), shape, span<std::int32_t>(fa)) ==
+            status::ok);
+    REQUIRE(edgekern::gmm_log_likelihood_fixed(f16.model, span<const std::int16_t>(g16), 21, span<std::int32_t>(fb)) ==
+            status::ok);
+    for (std::size_t c = 0; c < 21; ++c) CHECK(fa[c] == fb[c]);
+    std::int32_t keep[21];
+    for (auto& k : keep) k = 7;
+    CHECK(edgekern::gmm_score_grid_fixed(f16.model, span<const std::int16_t>(g16), {3, 7, 9},
+                                         span<std::int32_t>(keep)) == status::shape_mismatch);
+    CHECK(edgekern::gmm_score_grid_fixed(f16.model, span<const std::int16_t>(g16), {0, 7, 8},
+                                         span<std::int32_t>(keep)) == status::invalid_shape);
+    CHECK(edgekern::gmm_score_grid_fixed(f8.model, span<const std::int16_t>(g16), shape, span<std::int32_t>(keep)) ==
+          status::invalid_quantization);
+    for (auto k : keep) CHECK(k == 7);
+}

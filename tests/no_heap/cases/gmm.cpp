@@ -53,6 +53,10 @@ EDGEKERN_NO_HEAP_CASE(gmm_score_quantized_inputs_and_grids) {
     if (st == edgekern::status::ok)
         st = edgekern::gmm_log_likelihood(m.model, edgekern::span<const std::int8_t>(x8), {0.1f, 1}, 2, batch);
     if (st == edgekern::status::ok) st = edgekern::gmm_score_grid(m.model, grid, {1, 2, 2}, cells);
+    if (st == edgekern::status::ok)
+        st = edgekern::gmm_score_grid(m.model, edgekern::span<const std::int8_t>(x8), {0.1f, 1}, {1, 2, 2}, cells);
+    if (st == edgekern::status::ok)
+        st = edgekern::gmm_score_grid(m.model, edgekern::span<const std::int16_t>(x16), {0.01f, 0}, {1, 2, 2}, cells);
     const edgekern::gmm_model per_cell[] = {m.model, m.model};
     if (st == edgekern::status::ok)
         st = edgekern::gmm_score_grid(edgekern::span<const edgekern::gmm_model>(per_cell), grid, {1, 2, 2}, cells);
@@ -74,6 +78,8 @@ EDGEKERN_NO_HEAP_CASE(gmm_fixed_prepare_validate_score) {
         st = edgekern::gmm_log_likelihood_fixed(fm16, edgekern::span<const std::int16_t>(x16, 2), one);
     if (st == edgekern::status::ok)
         st = edgekern::gmm_log_likelihood_fixed(fm16, edgekern::span<const std::int16_t>(x16), 2, out);
+    if (st == edgekern::status::ok)
+        st = edgekern::gmm_score_grid_fixed(fm16, edgekern::span<const std::int16_t>(x16), {1, 2, 2}, out);
     std::int32_t means8[4], factors8[8], consts8[2];
     std::int8_t shifts8[2];
     if (st == edgekern::status::ok)
@@ -85,6 +91,8 @@ EDGEKERN_NO_HEAP_CASE(gmm_fixed_prepare_validate_score) {
         st = edgekern::gmm_log_likelihood_fixed(fm8, edgekern::span<const std::int8_t>(x8, 2), one);
     if (st == edgekern::status::ok)
         st = edgekern::gmm_log_likelihood_fixed(fm8, edgekern::span<const std::int8_t>(x8), 2, out);
+    if (st == edgekern::status::ok)
+        st = edgekern::gmm_score_grid_fixed(fm8, edgekern::span<const std::int8_t>(x8), {1, 2, 2}, out);
     return st == edgekern::status::ok;
 }
 

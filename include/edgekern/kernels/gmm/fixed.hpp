@@ -445,4 +445,27 @@ inline status gmm_log_likelihood_fixed(const gmm_fixed_model& model, span<const 
     return detail::gmm_fixed_batch(model, x, n_samples, out, tag);
 }
 
+/// Fixed-point scores of every cell of an int8 NHWC grid with one shared model (FOMO-AD on an FPU-less core):
+/// out[h * W + w] in Q16 nats. @return as the batch form; invalid_shape when H or W is 0; shape_mismatch when
+/// channels != d. Numerics: as gmm_log_likelihood_fixed.
+template <class Arch = arch::default_arch, detail::gmm_enable_if_arch_t<Arch> = 0>
+inline status gmm_score_grid_fixed(const gmm_fixed_model& model, span<const std::int8_t> grid, gmm_grid_shape shape,
+                                   span<std::int32_t> out, Arch tag = {}) noexcept {
+    if (!model.valid()) return status::invalid_model;
+    std::size_t cells = 0;
+    if (!checked_mul(shape.height, shape.width, cells) || cells == 0) return status::invalid_shape;
+    if (shape.channels != model.n_features()) return status::shape_mismatch;
+    return detail::gmm_fixed_batch(model, grid, cells, out, tag);
+}
+/// int16 form of the above.
+template <class Arch = arch::default_arch, detail::gmm_enable_if_arch_t<Arch> = 0>
+inline status gmm_score_grid_fixed(const gmm_fixed_model& model, span<const std::int16_t> grid, gmm_grid_shape shape,
+                                   span<std::int32_t> out, Arch tag = {}) noexcept {
+    if (!model.valid()) return status::invalid_model;
+    std::size_t cells = 0;
+    if (!checked_mul(shape.height, shape.width, cells) || cells == 0) return status::invalid_shape;
+    if (shape.channels != model.n_features()) return status::shape_mismatch;
+    return detail::gmm_fixed_batch(model, grid, cells, out, tag);
+}
+
 EDGEKERN_NAMESPACE_END

@@ -182,4 +182,31 @@ inline status gmm_score_grid(span<const gmm_model> models, span<const float> gri
     return status::ok;
 }
 
+namespace detail {
+inline status gmm_grid_cells(const gmm_model& model, gmm_grid_shape shape, std::size_t& cells) noexcept {
+    if (!model.valid()) return status::invalid_model;
+    if (!checked_mul(shape.height, shape.width, cells) || cells == 0) return status::invalid_shape;
+    if (shape.channels != model.n_features()) return status::shape_mismatch;
+    return status::ok;
+}
+} // namespace detail
+
+/// Scores every cell of an int8 NHWC grid (e.g. a quantized feature map, real = scale * (q - zero_point)) with one
+/// shared model, in float. @return as gmm_score_grid plus invalid_quantization. Numerics: as the int8 batch form.
+template <class Arch = arch::default_arch, detail::gmm_enable_if_arch_t<Arch> = 0>
+inline status gmm_score_grid(const gmm_model& model, span<const std::int8_t> grid, gmm_input_quant q,
+                             gmm_grid_shape shape, span<float> out, Arch tag = {}) noexcept {
+    std::size_t cells = 0;
+    EDGEKERN_TRY(detail::gmm_grid_cells(model, shape, cells));
+    return detail::gmm_batch_quant(model, grid, q, cells, out, tag);
+}
+/// int16 form of the above.
+template <class Arch = arch::default_arch, detail::gmm_enable_if_arch_t<Arch> = 0>
+inline status gmm_score_grid(const gmm_model& model, span<const std::int16_t> grid, gmm_input_quant q,
+                             gmm_grid_shape shape, span<float> out, Arch tag = {}) noexcept {
+    std::size_t cells = 0;
+    EDGEKERN_TRY(detail::gmm_grid_cells(model, shape, cells));
+    return detail::gmm_batch_quant(model, grid, q, cells, out, tag);
+}
+
 EDGEKERN_NAMESPACE_END
