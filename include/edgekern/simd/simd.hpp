@@ -9,7 +9,7 @@
 //   sat_rounding_doubling_high_mul (vector x scalar)     SRDHM (VQRDMULH), int32 and int16
 //   requantize_s32_unchecked / requantize_s32            per-channel requantization to int8 / int16
 // Backends: scalar (all ops); sse2 (dots, mac, narrow); sse41 (SRDHM: int32 with pmuldq, int16 with pmulhrsw + fix);
-// avx2 (all; the avx512 tags inherit int32 SRDHM and requantize from it); avx512 (dots, mac, narrow with masked tails);
+// avx2 (all); avx512 (all, with masked tails);
 // avx512vnni (dot_s8 with vpdpbusd); neon (all); neon_dotprod (dot_s8 with sdot); cortex_m_dsp (dots with smlad/smlald,
 // narrow with ssat). Each backend header compiles to nothing unless its EDGEKERN_HAS_* switch is set (arch/detect.hpp).
 #pragma once

@@ -574,6 +574,109 @@ inline void sat_rounding_doubling_high_mul(const std::int16_t* a, std::int16_t b
     }
 }
 
+namespace detail {
+// Requantization, 16 lanes. The zero-masking forms with full masks are the same instructions as the plain ones
+// (see lo256 above for why: GCC 12 -Wmaybe-uninitialized on the plain intrinsics). Same math as the AVX2 version.
+constexpr __mmask16 all16 = 0xFFFF;
+constexpr __mmask8 all8 = 0xFF;
+
+EDGEKERN_FORCE_INLINE __m512i srdhm_epi32(__m512i a, __m512i b) noexcept {
+    const __m512i nudge = _mm512_set1_epi64(std::int64_t{1} << 30);
+    const __m512i even = _mm512_maskz_srli_epi64(all8, _mm512_add_epi64(_mm512_maskz_mul_epi32(all8, a, b), nudge), 31);
+    const __m512i odd_prod =
+        _mm512_maskz_mul_epi32(all8, _mm512_maskz_srli_epi64(all8, a, 32), _mm512_maskz_srli_epi64(all8, b, 32));
+    const __m512i odd = _mm512_maskz_slli_epi64(all8, _mm512_add_epi64(odd_prod, nudge), 1);
+    const __m512i r = _mm512_mask_blend_epi32(0xAAAA, even, odd);
+    // INT32_MIN only from (INT32_MIN, INT32_MIN): r - 1 wraps it to INT32_MAX.
+    return _mm512_mask_sub_epi32(r, _mm512_cmpeq_epi32_mask(r, _mm512_set1_epi32(INT32_MIN)), r, _mm512_set1_epi32(1));
+}
+
+EDGEKERN_FORCE_INLINE __m512i requantize_double_epi32(__m512i acc, __m512i mult, __m512i shift) noexcept {
+    const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi32(1);
+    const __m512i left = _mm512_maskz_max_epi32(all16, shift, zero);
+    const __m512i right = _mm512_maskz_max_epi32(all16, _mm512_sub_epi32(zero, shift), zero);
+    const __m512i x = _mm512_maskz_sllv_epi32(all16, acc, left);
+    const __mmask16 fits = _mm512_cmpeq_epi32_mask(_mm512_maskz_srav_epi32(all16, x, left), acc);
+    const __m512i sat = _mm512_xor_si512(_mm512_set1_epi32(INT32_MAX), _mm512_maskz_srai_epi32(all16, acc, 31));
+    const __m512i t = srdhm_epi32(_mm512_mask_blend_epi32(fits, sat, x), mult);
+    const __m512i mask = _mm512_sub_epi32(_mm512_maskz_sllv_epi32(all16, one, right), one);
+    const __m512i rem = _mm512_and_si512(t, mask);
+    const __m512i threshold =
+        _mm512_sub_epi32(_mm512_maskz_srli_epi32(all16, mask, 1), _mm512_maskz_srai_epi32(all16, t, 31));
+    const __m512i q = _mm512_maskz_srav_epi32(all16, t, right);
+    return _mm512_mask_add_epi32(q, _mm512_cmpgt_epi32_mask(rem, threshold), q, one);
+}
+
+EDGEKERN_FORCE_INLINE __m512i round_shift_sat_epi64(__m512i prod, __m512i total) noexcept {
+    const __m512i one = _mm512_set1_epi64(1);
+    const __m512i x = _mm512_add_epi64(prod, _mm512_maskz_sllv_epi64(all8, one, _mm512_sub_epi64(total, one)));
+    const __m512i r = _mm512_maskz_srav_epi64(all8, x, total);
+    return _mm512_maskz_min_epi64(all8, _mm512_maskz_max_epi64(all8, r, _mm512_set1_epi64(INT32_MIN)),
+                                  _mm512_set1_epi64(INT32_MAX));
+}
+
+EDGEKERN_FORCE_INLINE __m512i requantize_single_epi32(__m512i acc, __m512i mult, __m512i shift) noexcept {
+    const __m512i total = _mm512_sub_epi32(_mm512_set1_epi32(31), shift);
+    const __m512i even = round_shift_sat_epi64(_mm512_maskz_mul_epi32(all8, acc, mult),
+                                               _mm512_and_si512(total, _mm512_set1_epi64(0xFFFFFFFFll)));
+    const __m512i odd = round_shift_sat_epi64(
+        _mm512_maskz_mul_epi32(all8, _mm512_maskz_srli_epi64(all8, acc, 32), _mm512_maskz_srli_epi64(all8, mult, 32)),
+        _mm512_maskz_srli_epi64(all8, total, 32));
+    return _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(all8, odd, 32));
+}
+
+template <bool Single, class Out>
+inline void requantize_avx512(const std::int32_t* acc, std::size_t n, const std::int32_t* multiplier,
+                              const std::int32_t* shift, std::int32_t zp, std::int32_t act_min, std::int32_t act_max,
+                              Out* out) noexcept {
+    const __m512i lo = _mm512_set1_epi32(act_min - zp), hi = _mm512_set1_epi32(act_max - zp);
+    const __m512i vzp = _mm512_set1_epi32(zp), smin = _mm512_set1_epi32(-31), smax = _mm512_set1_epi32(30);
+    for (std::size_t i = 0; i < n; i += 16) {
+        // Masked-off lanes load acc = mult = shift = 0 (harmless) and are not stored.
+        const __mmask16 m = static_cast<__mmask16>(low_mask64(n - i < 16 ? n - i : 16));
+        const __m512i s = _mm512_maskz_min_epi32(
+            all16, _mm512_maskz_max_epi32(all16, _mm512_maskz_loadu_epi32(m, shift + i), smin), smax);
+        const __m512i a = _mm512_maskz_loadu_epi32(m, acc + i), mu = _mm512_maskz_loadu_epi32(m, multiplier + i);
+        const __m512i q0 = Single ? requantize_single_epi32(a, mu, s) : requantize_double_epi32(a, mu, s);
+        const __m512i q =
+            _mm512_add_epi32(_mm512_maskz_min_epi32(all16, _mm512_maskz_max_epi32(all16, q0, lo), hi), vzp);
+        if constexpr (sizeof(Out) == 1)
+            _mm512_mask_cvtsepi32_storeu_epi8(out + i, m, q); // in range: plain narrowing
+        else
+            _mm512_mask_cvtsepi32_storeu_epi16(out + i, m, q);
+    }
+}
+} // namespace detail
+
+inline void sat_rounding_doubling_high_mul(const std::int32_t* a, std::int32_t b, std::int32_t* out, std::size_t n,
+                                           arch::avx512) noexcept {
+    const __m512i vb = _mm512_set1_epi32(b);
+    for (std::size_t i = 0; i < n; i += 16) {
+        const __mmask16 m = static_cast<__mmask16>(detail::low_mask64(n - i < 16 ? n - i : 16));
+        _mm512_mask_storeu_epi32(out + i, m, detail::srdhm_epi32(_mm512_maskz_loadu_epi32(m, a + i), vb));
+    }
+}
+
+inline void requantize_s32_unchecked(const std::int32_t* acc, std::size_t n, const std::int32_t* multiplier,
+                                     const std::int32_t* shift, std::int32_t out_zero_point, std::int32_t act_min,
+                                     std::int32_t act_max, std::int8_t* out, rounding_mode mode,
+                                     arch::avx512) noexcept {
+    if (mode == rounding_mode::single_rounding)
+        detail::requantize_avx512<true>(acc, n, multiplier, shift, out_zero_point, act_min, act_max, out);
+    else
+        detail::requantize_avx512<false>(acc, n, multiplier, shift, out_zero_point, act_min, act_max, out);
+}
+
+inline void requantize_s32_unchecked(const std::int32_t* acc, std::size_t n, const std::int32_t* multiplier,
+                                     const std::int32_t* shift, std::int32_t out_zero_point, std::int32_t act_min,
+                                     std::int32_t act_max, std::int16_t* out, rounding_mode mode,
+                                     arch::avx512) noexcept {
+    if (mode == rounding_mode::single_rounding)
+        detail::requantize_avx512<true>(acc, n, multiplier, shift, out_zero_point, act_min, act_max, out);
+    else
+        detail::requantize_avx512<false>(acc, n, multiplier, shift, out_zero_point, act_min, act_max, out);
+}
+
 inline void saturate_narrow(const std::int32_t* in, std::int8_t* out, std::size_t n, arch::avx512) noexcept {
     for (std::size_t i = 0; i < n; i += 16) {
         const __mmask16 m = static_cast<__mmask16>(detail::low_mask64(n - i < 16 ? n - i : 16));
