@@ -30,6 +30,7 @@
 #include "edgekern/core/status.hpp"
 #include "edgekern/kernels/omp/correlate.hpp"
 #include "edgekern/kernels/omp/solver.hpp"
+#include "edgekern/simd/simd.hpp"
 
 EDGEKERN_NAMESPACE_BEGIN
 
@@ -381,23 +382,22 @@ constexpr std::size_t omp_batch_scratch_size_q15(std::size_t n_atoms) noexcept {
     return out;
 }
 
-/// Longest int8 signal the int32 accumulator of the int8 path can take: |x| <= 128, |d| <= 32768, so a product is
-/// at most 2^22 in magnitude and 2^31 / 2^22 = 512 of them fit.
-constexpr std::size_t omp_max_dim_s8 = 512;
+/// Longest int8 signal the int32 accumulator of the int8 path takes exactly: |x| <= 2^7, |d| <= 2^15, so a product
+/// is at most 2^22 in magnitude and 511 of them fit (simd::dot_s16_s8_s32_max_length).
+constexpr std::size_t omp_max_dim_s8 = simd::dot_s16_s8_s32_max_length;
 
 namespace detail {
 
-/// Exact dot product of a Q15 atom with an integer signal (int16: int64 accumulator, products <= 2^30;
-/// int8: int32 accumulator, products <= 2^22, dim <= omp_max_dim_s8).
-inline std::int64_t omp_dot_q15(const std::int16_t* d, const std::int16_t* x, std::size_t n) noexcept {
-    std::int64_t acc = 0;
-    for (std::size_t i = 0; i < n; ++i) acc += static_cast<std::int32_t>(d[i]) * static_cast<std::int32_t>(x[i]);
-    return acc;
+/// Exact correlation of a Q15 atom with an integer signal, on the backend's widening dot product (simd/):
+/// int16 signals: int64 sums (smlald on Cortex-M DSP, pmaddwd on x86, NEON widening MACs); int8 signals: int32
+/// sums, exact for dim <= omp_max_dim_s8. Every backend returns the same integer.
+template <class Arch>
+inline std::int64_t omp_dot_q15(const std::int16_t* d, const std::int16_t* x, std::size_t n, Arch) noexcept {
+    return simd::dot_s16_s64(d, x, n, Arch{});
 }
-inline std::int64_t omp_dot_q15(const std::int16_t* d, const std::int8_t* x, std::size_t n) noexcept {
-    std::int32_t acc = 0;
-    for (std::size_t i = 0; i < n; ++i) acc += static_cast<std::int32_t>(d[i]) * static_cast<std::int32_t>(x[i]);
-    return acc;
+template <class Arch>
+inline std::int64_t omp_dot_q15(const std::int16_t* d, const std::int8_t* x, std::size_t n, Arch) noexcept {
+    return simd::dot_s16_s8_s32(d, x, n, Arch{});
 }
 template <class T>
 inline std::int64_t omp_sum_squares_int(const T* x, std::size_t n) noexcept {
@@ -457,7 +457,7 @@ status omp_gram_q15(span<const std::int16_t> dictionary, std::size_t n_atoms, st
     for (std::size_t a = 0; a < n_atoms; ++a)
         for (std::size_t b = a; b < n_atoms; ++b) {
             const float g =
-                static_cast<float>(detail::omp_dot_q15(d + a * dim, d + b * dim, dim)) * (1.0f / 1073741824.0f);
+                static_cast<float>(detail::omp_dot_q15(d + a * dim, d + b * dim, dim, Arch{})) * (1.0f / 1073741824.0f);
             gram[a * n_atoms + b] = g;
             gram[b * n_atoms + a] = g;
         }
@@ -519,8 +519,9 @@ status omp_encode_batch(span<const std::int16_t> dictionary, span<const float> g
     for (std::size_t s = 0; s < n_signals; ++s) {
         const Signal* x = signals.data() + s * dim;
         for (std::size_t k = 0; k < kp; ++k)
-            corr[k] =
-                k < k_atoms ? static_cast<float>(detail::omp_dot_q15(d + k * dim, x, dim)) * (1.0f / 32768.0f) : 0.0f;
+            corr[k] = k < k_atoms
+                          ? static_cast<float>(detail::omp_dot_q15(d + k * dim, x, dim, Arch{})) * (1.0f / 32768.0f)
+                          : 0.0f;
         const float xx = static_cast<float>(detail::omp_sum_squares_int(x, dim));
         std::size_t idx[MaxSparsity];
         float gamma[MaxSparsity];
