@@ -66,4 +66,11 @@ struct random_model {
     }
 };
 
+/// Two program-wide model slots (each ~270 KB): test cases borrow them instead of owning static models, so the
+/// Cortex-M image fits its RAM.
+inline random_model& model_slot(int i) {
+    static random_model slots[2];
+    return slots[i & 1];
+}
+
 } // namespace edgekern_test

@@ -39,6 +39,12 @@ struct fixed_storage {
     }
 };
 
+/// Two shared fixed-model slots (~280 KB each), see edgekern_test::model_slot.
+fixed_storage& fixed_slot(int i) {
+    static fixed_storage slots[2];
+    return slots[i & 1];
+}
+
 template <class T>
 double dequant(T q, edgekern::gmm_input_quant p) {
     return static_cast<double>(p.scale) * (static_cast<double>(q) - static_cast<double>(p.zero_point));
@@ -81,7 +87,7 @@ TEST_CASE("gmm fixed: error vs float64 <= bound on random models (int16 and int8
                     CAPTURE(d);
                     CAPTURE(k_count);
                     CAPTURE(offset);
-                    static edgekern_test::random_model rm;
+                    edgekern_test::random_model& rm = edgekern_test::model_slot(0);
                     rm.fill(r, type, k_count, d, offset);
                     gmm_model model;
                     REQUIRE(edgekern::gmm_validate(rm.view, model) == status::ok);
@@ -90,7 +96,8 @@ TEST_CASE("gmm fixed: error vs float64 <= bound on random models (int16 and int8
                         12.0f / 32767.0f, -static_cast<std::int32_t>(std::lround(offset * 32767.0f / 12.0f))};
                     const edgekern::gmm_input_quant q8{
                         12.0f / 127.0f, -static_cast<std::int32_t>(std::lround(offset * 127.0f / 12.0f))};
-                    static fixed_storage f16, f8;
+                    fixed_storage& f16 = fixed_slot(0);
+                    fixed_storage& f8 = fixed_slot(1);
                     REQUIRE(f16.prepare(model, q16) == status::ok);
                     REQUIRE(f8.prepare(model, q8, edgekern::gmm_fixed_input::s8) == status::ok);
                     const int reps = edgekern_test::sweep_stride > 1 ? 2 : 6;
@@ -170,7 +177,7 @@ TEST_CASE("gmm fixed: scikit-learn golden models, int16 inputs, including data o
         const edgekern::gmm_input_quant q{
             static_cast<float>(scale),
             -static_cast<std::int32_t>(std::lround(mid / static_cast<double>(static_cast<float>(scale))))};
-        static fixed_storage f;
+        fixed_storage& f = fixed_slot(0);
         REQUIRE(f.prepare(model, q) == status::ok);
         for (std::size_t s = 0; s < c.n_samples; ++s) {
             std::int16_t x16[16];
@@ -193,11 +200,11 @@ TEST_CASE("gmm fixed: scikit-learn golden models, int16 inputs, including data o
 
 TEST_CASE("gmm fixed: far samples saturate monotonically instead of wrapping") {
     edgekern_test::rng r(5u);
-    static edgekern_test::random_model rm;
+    edgekern_test::random_model& rm = edgekern_test::model_slot(0);
     rm.fill(r, gmm_covariance::full, 3, 8, 0.0f);
     gmm_model model;
     REQUIRE(edgekern::gmm_validate(rm.view, model) == status::ok);
-    static fixed_storage f;
+    fixed_storage& f = fixed_slot(0);
     REQUIRE(f.prepare(model, {0.01f, 0}) == status::ok); // +-327: samples far out in sigma units
     std::int32_t prev = INT32_MAX;
     const std::int16_t levels[] = {0, 100, 1000, 10000, 32767};
@@ -219,11 +226,11 @@ TEST_CASE("gmm fixed: far samples saturate monotonically instead of wrapping") {
 
 TEST_CASE("gmm fixed: bad input reports a status and leaves outputs untouched") {
     edgekern_test::rng r(9u);
-    static edgekern_test::random_model rm;
+    edgekern_test::random_model& rm = edgekern_test::model_slot(0);
     rm.fill(r, gmm_covariance::diag, 2, 4, 0.0f);
     gmm_model model;
     REQUIRE(edgekern::gmm_validate(rm.view, model) == status::ok);
-    static fixed_storage f;
+    fixed_storage& f = fixed_slot(0);
     REQUIRE(f.prepare(model, {0.001f, 0}) == status::ok);
     gmm_fixed_model_view v = f.model.view();
     gmm_fixed_model untouched;
@@ -290,12 +297,13 @@ TEST_CASE("gmm fixed: bad input reports a status and leaves outputs untouched") 
 
 TEST_CASE("gmm grids with int8/int16 inputs: float and fixed forms equal the batch forms") {
     edgekern_test::rng r(31u);
-    static edgekern_test::random_model rm;
+    edgekern_test::random_model& rm = edgekern_test::model_slot(0);
     rm.fill(r, gmm_covariance::full, 3, 8, 0.0f);
     gmm_model model;
     REQUIRE(edgekern::gmm_validate(rm.view, model) == status::ok);
     const edgekern::gmm_input_quant q8{0.05f, 2}, q16{0.001f, -5};
-    static fixed_storage f8, f16;
+    fixed_storage& f8 = fixed_slot(0);
+    fixed_storage& f16 = fixed_slot(1);
     REQUIRE(f8.prepare(model, q8, edgekern::gmm_fixed_input::s8) == status::ok);
     REQUIRE(f16.prepare(model, q16) == status::ok);
     const edgekern::gmm_grid_shape shape{3, 7, 8}; // 21 cells: SIMD blocks and a tail

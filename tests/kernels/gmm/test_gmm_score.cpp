@@ -151,7 +151,7 @@ TEST_CASE("gmm f32: matches the float64 oracle on random models, every type, nea
                     CAPTURE(d);
                     CAPTURE(k_count);
                     CAPTURE(offset);
-                    static random_model rm;
+                    random_model& rm = edgekern_test::model_slot(0);
                     rm.fill(r, type, k_count, d, offset);
                     gmm_model model;
                     REQUIRE(edgekern::gmm_validate(rm.view, model) == status::ok);
@@ -180,7 +180,7 @@ TEST_CASE("gmm f32: matches the float64 oracle on random models, every type, nea
 TEST_CASE("gmm int16/int8 inputs: float scoring of dequantized values matches the oracle") {
     edgekern_test::rng r(0x1234u);
     for (gmm_covariance type : all_gmm_types) {
-        static random_model rm;
+        random_model& rm = edgekern_test::model_slot(0);
         rm.fill(r, type, 4, 10, 0.0f);
         gmm_model model;
         REQUIRE(edgekern::gmm_validate(rm.view, model) == status::ok);
@@ -223,9 +223,9 @@ TEST_CASE("gmm int16/int8 inputs: float scoring of dequantized values matches th
 
 TEST_CASE("gmm f32: grids with one shared model and with one model per cell") {
     edgekern_test::rng r(77u);
-    static random_model shared;
+    random_model& shared = edgekern_test::model_slot(0);
     shared.fill(r, gmm_covariance::full, 3, 6, 0.0f);
-    static random_model other;
+    random_model& other = edgekern_test::model_slot(1);
     other.fill(r, gmm_covariance::diag, 2, 6, 1.0f);
     gmm_model m_shared, m_other;
     REQUIRE(edgekern::gmm_validate(shared.view, m_shared) == status::ok);
@@ -357,7 +357,7 @@ TEST_CASE("gmm f32: batch (one sample per SIMD lane) matches the oracle for ever
                 CAPTURE(static_cast<int>(type));
                 CAPTURE(d);
                 CAPTURE(k_count);
-                static random_model rm;
+                random_model& rm = edgekern_test::model_slot(0);
                 rm.fill(r, type, k_count, d, iter % 2 ? 0.0f : 2000.0f);
                 gmm_model model;
                 REQUIRE(edgekern::gmm_validate(rm.view, model) == status::ok);
