@@ -85,6 +85,42 @@ constexpr std::size_t fomo_max(std::size_t a, std::size_t b) noexcept {
     return a > b ? a : b;
 }
 
+// All-zero initial values of the members, so a static pipeline or trainer object lands in .bss, not .data (a
+// member with a non-zero default would make the whole object an initialized image in flash and RAM).
+constexpr fomo_ad_options fomo_zero_options() noexcept {
+    fomo_ad_options o{};
+    o.feature_gain = 0.0f;
+    o.projection_gain = 0.0f;
+    o.projection_seed = 0;
+    o.projection_kind = static_cast<rp_kind>(0);
+    return o;
+}
+constexpr fomo_ad_train_options fomo_zero_train_options() noexcept {
+    fomo_ad_train_options o{};
+    o.em_passes = 0;
+    o.init_max_iter = 0;
+    o.reg_covar = 0.0f;
+    o.seed = 0;
+    return o;
+}
+constexpr gmm_fixed_model_view fomo_zero_fixed_view() noexcept {
+    gmm_fixed_model_view v{};
+    v.input = static_cast<gmm_fixed_input>(0);
+    return v;
+}
+constexpr rp_matrix fomo_zero_rp() noexcept {
+    rp_matrix m{};
+    m.storage = static_cast<rp_storage>(0);
+    return m;
+}
+constexpr rp_requant fomo_zero_requant() noexcept {
+    rp_requant q{};
+    q.activation_min = 0;
+    q.activation_max = 0;
+    q.mode = static_cast<rounding_mode>(0);
+    return q;
+}
+
 } // namespace detail
 
 /// Magic and version of the serialized model ("FOAD", 1).
@@ -185,6 +221,7 @@ public:
         m3_ = q3.multiplier;
         s3_ = q3.shift;
         rp_ = rp;
+        rq_ = rp_requant{}; // int8 output, zero point 0, full clamp, double rounding
         rq_.multiplier = qp.multiplier;
         rq_.shift = qp.shift;
         opt_ = opt;
@@ -408,7 +445,7 @@ private:
     void clear_model() noexcept {
         ready_ = false;
         model_ = gmm_model{};
-        fixed_ = gmm_fixed_model{};
+        fview_ = detail::fomo_zero_fixed_view();
     }
 
     float cell_z(std::size_t c, std::int32_t ll_q16) const noexcept {
@@ -468,7 +505,10 @@ private:
         fv.factor_shifts = span<const std::int8_t>(fshifts_, Components);
         fv.log_consts = span<const std::int32_t>(fconsts_, Components);
         (void)gmm_validate(v, model_);
-        return gmm_validate_fixed(fv, fixed_);
+        gmm_fixed_model check;
+        EDGEKERN_TRY(gmm_validate_fixed(fv, check));
+        fview_ = fv;
+        return status::ok;
     }
 
     /// n_cal = 1 (one calibration for every cell) or n_cells.
@@ -554,7 +594,11 @@ private:
     /// Log-likelihood (Q16) of every projected cell in b_ into ll_.
     template <class Arch>
     status score_projected(Arch) noexcept {
-        return gmm_log_likelihood_fixed(fixed_, span<const std::int8_t>(b_, n_cells * ProjDim), n_cells,
+        // The validated-model handle is rebuilt per frame from the stored view (O(K d) checks, negligible): keeps the
+        // object all-zero at start-up (.bss).
+        gmm_fixed_model fixed;
+        EDGEKERN_TRY(gmm_validate_fixed(fview_, fixed));
+        return gmm_log_likelihood_fixed(fixed, span<const std::int8_t>(b_, n_cells * ProjDim), n_cells,
                                         span<std::int32_t>(ll_), Arch{});
     }
 
@@ -566,9 +610,9 @@ private:
     std::int8_t w3_[channels * channels]{};
     std::int32_t m1_[channels]{}, s1_[channels]{};
     std::int32_t m2_ = 0, s2_ = 0, m3_ = 0, s3_ = 0;
-    rp_matrix rp_{};
-    rp_requant rq_{};
-    fomo_ad_options opt_{};
+    rp_matrix rp_ = detail::fomo_zero_rp();
+    rp_requant rq_ = detail::fomo_zero_requant();
+    fomo_ad_options opt_ = detail::fomo_zero_options();
     bool initialized_ = false;
     bool custom_filters_ = false;
     bool ready_ = false;
@@ -577,7 +621,7 @@ private:
     std::int32_t fmeans_[Components * ProjDim]{}, ffactors_[Components * ProjDim]{}, fconsts_[Components]{};
     std::int8_t fshifts_[Components]{};
     gmm_model model_{};
-    gmm_fixed_model fixed_{};
+    gmm_fixed_model_view fview_ = detail::fomo_zero_fixed_view();
     float nll_mean_[n_cells]{}, nll_std_[n_cells]{}, inv_std_[n_cells]{};
     // Ping-pong activation arena and conv scratch.
     std::int8_t a_[arena_a_size]{};
@@ -779,7 +823,7 @@ private:
     }
 
     pipeline* target_ = nullptr;
-    fomo_ad_train_options opt_{};
+    fomo_ad_train_options opt_ = detail::fomo_zero_train_options();
     std::size_t pass_ = 0, n_res_ = 0, n_pass_ = 0;
     std::uint64_t seen_ = 0, rng_ = 0;
     bool in_pass_ = false;
