@@ -100,6 +100,7 @@ EDGEKERN_NAMESPACE_END
 
 // Per-ISA s8 fast paths add conv2d_select / scratch / run overloads on their tags.
 #include "edgekern/kernels/conv2d/cortex_m_dsp.hpp"
+#include "edgekern/kernels/conv2d/neon.hpp"
 #include "edgekern/kernels/conv2d/x86.hpp"
 
 EDGEKERN_NAMESPACE_BEGIN
@@ -111,6 +112,8 @@ constexpr std::size_t conv2d_scratch_for(conv2d_algo algo, const conv_geom& g, b
         return gemm_s8_scratch_size(g, prepacked);
     case conv2d_algo::gemm_dsp:
         return dsp_s8_scratch_size(g, prepacked);
+    case conv2d_algo::gemm_sdot:
+        return sdot_s8_scratch_size(g, prepacked);
     default:
         return 0;
     }
@@ -129,6 +132,8 @@ constexpr std::size_t conv2d_packed_bytes(conv2d_algo algo, const conv_geom& g) 
         return conv_packed_header_bytes + gemm_s8_packed_bytes(g);
     case conv2d_algo::gemm_dsp:
         return conv_packed_header_bytes + dsp_s8_packed_bytes(g);
+    case conv2d_algo::gemm_sdot:
+        return conv_packed_header_bytes + sdot_s8_packed_bytes(g);
     default:
         return conv_packed_header_bytes + uz(g.oc) * uz(g.kh) * uz(g.kw) * uz(g.icg);
     }
@@ -279,6 +284,11 @@ status conv2d_pack_weights(const conv2d_params& p, span<const std::int8_t> filte
                           data + ocp * kp);
         break;
     }
+#endif
+#if defined(EDGEKERN_HAS_NEON_DOTPROD)
+    case detail::conv2d_algo::gemm_sdot:
+        detail::sdot_pack(filter.data(), detail::uz(g.oc), k, data);
+        break;
 #endif
 #if defined(EDGEKERN_HAS_CORTEX_M_DSP)
     case detail::conv2d_algo::gemm_dsp:

@@ -101,7 +101,7 @@ struct epilogue_f32 {
 };
 
 /// Algorithm chosen for a conv2d call. The scratch size and the run use the same choice (conv2d_select).
-enum class conv2d_algo : std::uint8_t { direct, pointwise, gemm_vnni, gemm_dsp };
+enum class conv2d_algo : std::uint8_t { direct, pointwise, gemm_vnni, gemm_dsp, gemm_sdot };
 
 constexpr bool is_pointwise(const conv_geom& g) noexcept {
     return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pl == 0 && g.groups == 1 &&
