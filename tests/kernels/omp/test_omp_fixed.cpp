@@ -170,7 +170,7 @@ TEST_CASE("omp_q15 bad input") {
     q.n_nonzero = 4;
     CHECK(run(d, g, q, span<float>(scratch)) == status::buffer_too_small); // MaxSparsity 3
     for (float c : codes) CHECK(c == 7.0f);
-    // int8 headroom: dim > 512 cannot be proven safe in int32
+    // int8 headroom: dim > 511 cannot be proven exact in int32
     static std::int16_t big_d[1 * 513];
     static std::int8_t big_x[513];
     float big_g[1] = {1.0f}, big_c[1], big_s[ek::omp_batch_scratch_size_q15(1)];
