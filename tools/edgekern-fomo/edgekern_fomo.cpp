@@ -394,9 +394,10 @@ struct engine {
             csv += line;
         }
         if (!edgekern_tools::write_file_atomic(out_dir + "/scores.csv", csv.data(), csv.size())) return 1;
-        std::printf("detect: %zu images, %zu anomalous, %.3f ms per frame (scoring only); overlays and scores.csv in "
-                    "%s\n",
-                    done, n_bad, done ? ms / static_cast<double>(done) : 0.0, out_dir.c_str());
+        std::printf(
+            "detect: %zu images, %zu anomalous, %.3f ms per image (scoring all tiles); overlays and scores.csv in "
+            "%s\n",
+            done, n_bad, done ? ms / static_cast<double>(done) : 0.0, out_dir.c_str());
         return done == files.size() ? 0 : 1;
     }
 
