@@ -30,7 +30,7 @@ constexpr std::size_t side = 96;
 const char* const usage_text =
     "usage:\n"
     "  edgekern-fomo train    --images DIR --model FILE [--proj 4|8|16] [--components 1|2|4|8] [--em-passes N]\n"
-    "                         [--gain F] [--seed N] [--scale S]\n"
+    "                         [--gain F] [--reg F] [--seed N] [--scale S]\n"
     "  edgekern-fomo detect   --model FILE --images DIR --out DIR [--threshold Z] [--scale S]\n"
     "  edgekern-fomo evaluate --model FILE --good DIR --bad DIR [--masks DIR] [--threshold Z] [--scale S] [--json]\n"
     "Frames: each image is area-downscaled by S (default 2.5; use the same S for train and test) and cut into\n"
@@ -283,6 +283,9 @@ struct engine {
         if (st != ek::status::ok) return fail(std::string("init: ") + ek::status_name(st));
         ek::fomo_ad_train_options to;
         to.em_passes = passes;
+        double reg = 0.0;
+        if (!o.get_float("reg", 1e-2, 0.0, 1e4, reg, err)) return usage_error(err);
+        to.reg_covar = static_cast<float>(reg);
         to.seed = seed;
         const double t0 = now_ms();
         st = trainer->train(
