@@ -14,6 +14,7 @@
 #include <limits>
 
 #include "edgekern/arch/tags.hpp"
+#include "edgekern/arch/xsimd_arch.hpp"
 #include "edgekern/config.hpp"
 #include "edgekern/kernels/gmm/model.hpp"
 #include "edgekern/kernels/gmm/scalar.hpp"
@@ -26,38 +27,6 @@ EDGEKERN_NAMESPACE_BEGIN
 namespace detail {
 
 #if defined(EDGEKERN_HAS_XSIMD)
-template <class Tag>
-struct gmm_xsimd_arch;
-#if defined(EDGEKERN_HAS_SSE2)
-template <>
-struct gmm_xsimd_arch<arch::sse2> {
-    using type = xsimd::sse2;
-};
-#endif
-#if defined(EDGEKERN_HAS_SSE41)
-template <>
-struct gmm_xsimd_arch<arch::sse41> {
-    using type = xsimd::sse4_1;
-};
-#endif
-#if defined(EDGEKERN_HAS_AVX2)
-template <>
-struct gmm_xsimd_arch<arch::avx2> {
-    using type = xsimd::fma3<xsimd::avx2>;
-};
-#endif
-#if defined(EDGEKERN_HAS_AVX512)
-template <>
-struct gmm_xsimd_arch<arch::avx512> {
-    using type = xsimd::avx512bw;
-};
-#endif
-#if defined(EDGEKERN_HAS_NEON)
-template <>
-struct gmm_xsimd_arch<arch::neon> {
-    using type = xsimd::neon64;
-};
-#endif
 
 // GCC 12 reports the deliberately undefined pass-through operands of AVX-512 intrinsics (_mm512_undefined_*, inside
 // xsimd's max/exp) as maybe-uninitialized once inlined here: a false positive, silenced for this block. (Its
@@ -252,28 +221,28 @@ inline void gmm_batch_log_likelihood(const gmm_model_view& m, const Load& load, 
 template <class Load>
 inline void gmm_batch_log_likelihood(const gmm_model_view& m, const Load& load, std::size_t n, float* out,
                                      arch::sse2) noexcept {
-    gmm_batch_lanes<gmm_xsimd_arch<arch::sse2>::type>(m, load, n, out, arch::scalar{});
+    gmm_batch_lanes<arch::xsimd_arch_t<arch::sse2>>(m, load, n, out, arch::scalar{});
 }
 #endif
 #if defined(EDGEKERN_HAS_XSIMD) && defined(EDGEKERN_HAS_AVX2)
 template <class Load>
 inline void gmm_batch_log_likelihood(const gmm_model_view& m, const Load& load, std::size_t n, float* out,
                                      arch::avx2) noexcept {
-    gmm_batch_lanes<gmm_xsimd_arch<arch::avx2>::type>(m, load, n, out, arch::scalar{});
+    gmm_batch_lanes<arch::xsimd_arch_t<arch::avx2>>(m, load, n, out, arch::scalar{});
 }
 #endif
 #if defined(EDGEKERN_HAS_XSIMD) && defined(EDGEKERN_HAS_AVX512)
 template <class Load>
 inline void gmm_batch_log_likelihood(const gmm_model_view& m, const Load& load, std::size_t n, float* out,
                                      arch::avx512) noexcept {
-    gmm_batch_lanes<gmm_xsimd_arch<arch::avx512>::type>(m, load, n, out, arch::scalar{});
+    gmm_batch_lanes<arch::xsimd_arch_t<arch::avx512>>(m, load, n, out, arch::scalar{});
 }
 #endif
 #if defined(EDGEKERN_HAS_XSIMD) && defined(EDGEKERN_HAS_NEON)
 template <class Load>
 inline void gmm_batch_log_likelihood(const gmm_model_view& m, const Load& load, std::size_t n, float* out,
                                      arch::neon) noexcept {
-    gmm_batch_lanes<gmm_xsimd_arch<arch::neon>::type>(m, load, n, out, arch::scalar{});
+    gmm_batch_lanes<arch::xsimd_arch_t<arch::neon>>(m, load, n, out, arch::scalar{});
 }
 #endif
 

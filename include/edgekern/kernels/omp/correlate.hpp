@@ -10,6 +10,7 @@
 #include <cstddef>
 
 #include "edgekern/arch/tags.hpp"
+#include "edgekern/arch/xsimd_arch.hpp"
 #include "edgekern/config.hpp"
 
 #if defined(EDGEKERN_HAS_XSIMD)
@@ -68,38 +69,6 @@ inline void omp_correlate_tile(const float* EDGEKERN_RESTRICT dt, std::size_t kp
 }
 
 #if defined(EDGEKERN_HAS_XSIMD)
-template <class Tag>
-struct omp_xsimd_arch;
-#if defined(EDGEKERN_HAS_SSE2)
-template <>
-struct omp_xsimd_arch<arch::sse2> {
-    using type = xsimd::sse2;
-};
-#endif
-#if defined(EDGEKERN_HAS_SSE41)
-template <>
-struct omp_xsimd_arch<arch::sse41> {
-    using type = xsimd::sse4_1;
-};
-#endif
-#if defined(EDGEKERN_HAS_AVX2)
-template <>
-struct omp_xsimd_arch<arch::avx2> {
-    using type = xsimd::fma3<xsimd::avx2>;
-};
-#endif
-#if defined(EDGEKERN_HAS_AVX512)
-template <>
-struct omp_xsimd_arch<arch::avx512> {
-    using type = xsimd::avx512bw;
-};
-#endif
-#if defined(EDGEKERN_HAS_NEON)
-template <>
-struct omp_xsimd_arch<arch::neon> {
-    using type = xsimd::neon64;
-};
-#endif
 
 /// R signals x CV vectors of atoms, accumulated over the whole dim in registers.
 template <class A, std::size_t R, std::size_t CV>
@@ -144,7 +113,7 @@ EDGEKERN_FORCE_INLINE void omp_correlate_rows(const float* dt, std::size_t kp, s
 template <class Tag>
 inline void omp_correlate_tile_xsimd(const float* dt, std::size_t kp, std::size_t dim, const float* x,
                                      std::size_t n_rows, float* c) noexcept {
-    using A = typename omp_xsimd_arch<Tag>::type;
+    using A = arch::xsimd_arch_t<Tag>;
     std::size_t r = 0;
     for (; r + 4 <= n_rows; r += 4) omp_correlate_rows<A, 4>(dt, kp, dim, x + r * dim, c + r * kp);
     for (; r < n_rows; ++r) omp_correlate_rows<A, 1>(dt, kp, dim, x + r * dim, c + r * kp);
