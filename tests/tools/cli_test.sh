@@ -6,17 +6,22 @@ set -uo pipefail
 tool="$1"
 gen="$2"
 work="$3"
+# Without the programs every expect_fail below would "pass" on exit 127: refuse to run instead.
+for prog in "$tool" "$gen"; do
+  [ -x "$prog" ] || { echo "FAIL: $prog is not an executable"; exit 1; }
+done
 rm -rf "$work"
 mkdir -p "$work"
 fails=0
 pass() { echo "PASS $1"; }
 failt() { echo "FAIL $1"; fails=$((fails + 1)); }
-# expect_fail NAME CMD...: non-zero exit and a message on stderr, no crash (exit code < 128).
+# expect_fail NAME CMD...: non-zero exit and a message on stderr, no crash (exit code < 126: 126/127 mean the
+# program could not run, >= 128 a signal).
 expect_fail() {
   local name="$1"; shift
   "$@" >"$work/out.txt" 2>"$work/err.txt"
   local rc=$?
-  if [ $rc -ne 0 ] && [ $rc -lt 128 ] && [ -s "$work/err.txt" ]; then pass "$name (exit $rc: $(head -c 120 "$work/err.txt" | tr '\n' ' '))"
+  if [ $rc -ne 0 ] && [ $rc -lt 126 ] && [ -s "$work/err.txt" ]; then pass "$name (exit $rc: $(head -c 120 "$work/err.txt" | tr '\n' ' '))"
   else failt "$name (exit $rc)"; cat "$work/err.txt"; fi
 }
 
