@@ -86,7 +86,9 @@ status elementwise_add(const elementwise_add_params& p, span<const std::int8_t> 
                                            p.input1_shift, p.rounding);
         const std::int32_t sb = requantize((std::int32_t{b[i]} - p.input2_zero_point) * scale, p.input2_multiplier,
                                            p.input2_shift, p.rounding);
-        std::int32_t v = requantize(sa + sb, p.output_multiplier, p.output_shift, p.rounding) + p.output_zero_point;
+        // the requantized sum may saturate at INT32_MIN/INT32_MAX: add the zero point in int64 (no overflow)
+        std::int64_t v =
+            std::int64_t{requantize(sa + sb, p.output_multiplier, p.output_shift, p.rounding)} + p.output_zero_point;
         v = v < lo ? lo : (v > hi ? hi : v);
         out[i] = static_cast<std::int8_t>(v);
     }
