@@ -22,7 +22,9 @@ elseif(EDGEKERN_CORTEX_M STREQUAL "m33")
   set(_flags "-mcpu=cortex-m33 -mthumb -mfpu=fpv5-sp-d16 -mfloat-abi=hard")
   set(_qemu "")
 elseif(EDGEKERN_CORTEX_M STREQUAL "m55")
-  set(_flags "-mcpu=cortex-m55 -mthumb -mfloat-abi=hard")
+  # GCC 12.2 (Debian) emits conditional VFP conversions (`vcvtne.f32.u32`) in IT blocks that gas rejects for
+  # cortex-m55; no if-conversion avoids them.
+  set(_flags "-mcpu=cortex-m55 -mthumb -mfloat-abi=hard -fno-if-conversion -fno-if-conversion2")
   # mps3-an547: code RAM at 0 is a 512 KB ITCM, data TCM 512 KB: images go to its larger SRAMs (own script).
   set(_qemu qemu-system-arm;-M;mps3-an547;-cpu;cortex-m55)
   set(EDGEKERN_BAREMETAL_LINKER_SCRIPT "mps3_an547.ld")
