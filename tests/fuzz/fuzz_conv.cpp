@@ -392,6 +392,7 @@ void conv_s16(reader& in, bool depthwise, bool bias64) {
         const std::size_t c = q.n == 1 ? 0 : i % static_cast<std::size_t>(oc);
         std::int32_t v;
         if (bias64) {
+            if (q.shift[c] > 14) continue; // the oracle's 16x8 formula is only defined for shift <= 14
             v = conv_ref::mbqm64(acc[i], q.mult[c], q.shift[c]);
         } else {
             const auto a =

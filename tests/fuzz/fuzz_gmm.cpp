@@ -133,7 +133,16 @@ void score_all(reader& in, const gmm_model& m) {
     check(fl, fst);
     if (fst != status::ok) return;
     gmm_fixed_model fmodel;
-    EDGEKERN_FUZZ_CHECK(gmm_validate_fixed(fv, fmodel) == status::ok); // the converter's output must validate
+    const status vfs = gmm_validate_fixed(fv, fmodel); // the converter's output must validate...
+    if (vfs != status::ok) {
+        // ...except for the known finding (docs/robustness.md): a precision factor so small (huge variance) that
+        // its fixed-point diagonal rounds to 0 even at the largest shift is accepted by gmm_fixed_from_float but
+        // rejected (invalid_model) by gmm_validate_fixed.
+        bool zero_diag = false;
+        for (std::size_t i = 0; i < psize; ++i) zero_diag = zero_diag || ff.data()[i] == 0;
+        EDGEKERN_FUZZ_CHECK(vfs == status::invalid_model && zero_diag);
+        return;
+    }
     guarded<std::int32_t, max_n + 1> fo(out.n);
     const status fs1 = fin == gmm_fixed_input::s16 ? gmm_log_likelihood_fixed(fmodel, span<const std::int16_t>(x16, nq),
                                                                               n, span<std::int32_t>(fo.data(), fo.n))

@@ -169,6 +169,7 @@ void run(reader& in) {
         check(y, s);
         if (s != status::ok) return;
         bool entries_ok = true;
+        if (m.storage != rp_storage::f32 && !(m.scale <= 1e30f)) entries_ok = false; // huge scale may overflow
         if (m.storage == rp_storage::f32)
             for (std::size_t i = 0; i < k * d; ++i) entries_ok = entries_ok && std::fabs(f32_entries[i]) <= 1e30f;
         if (finite && entries_ok && xm != 3)

@@ -29,7 +29,9 @@ namespace {
 constexpr unsigned char canary = 0xA5;
 constexpr std::size_t arena_bytes = 4096;
 alignas(64) unsigned char arena[arena_bytes];
-void reset_arena() { std::memset(arena, canary, sizeof arena); }
+void reset_arena() {
+    std::memset(arena, canary, sizeof arena);
+}
 bool arena_intact() {
     for (unsigned char b : arena)
         if (b != canary) return false;
@@ -393,8 +395,8 @@ TEST_CASE("bad-input matrix: the fixtures are valid (each row breaks exactly one
     CHECK(gmm_ok().valid());
     CHECK(gmm_log_likelihood(gmm_ok(), span<const float>(gx, 4), 2, out<float>(2)) == status::ok);
     CHECK(random_projection_batch(rp_ok(), 2, span<const std::int8_t>(x8, 16), out<std::int32_t>(4)) == status::ok);
-    CHECK(elementwise_add(add_ok(), span<const std::int8_t>(x8, 8), span<const std::int8_t>(w8, 8), out<std::int8_t>(8)) ==
-          status::ok);
+    CHECK(elementwise_add(add_ok(), span<const std::int8_t>(x8, 8), span<const std::int8_t>(w8, 8),
+                          out<std::int8_t>(8)) == status::ok);
     CHECK(avg_pool2d(pool_ok(), span<const std::int8_t>(x8, 32), out<std::int8_t>(8)) == status::ok);
     CHECK(depthwise_conv2d(dw_ok(), span<const std::int8_t>(x8, 32), span<const std::int8_t>(w8, 18),
                            span<const std::int32_t>(), span<const std::int32_t>(mult, 1),
