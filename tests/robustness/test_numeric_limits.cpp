@@ -143,8 +143,10 @@ TEST_CASE("random projection int8: d = rp_max_features_s8 with x = -128 equals t
 TEST_CASE("saturation: requantization at INT32_MIN / INT32_MAX accumulators") {
     // the largest multiplier and shift: results saturate instead of overflowing
     // (double rounding: x * 2^30 saturates first, then SRDHM(2^31 - 1, 2^31 - 1) = 2^31 - 2)
-    for (std::int32_t acc : {INT32_MAX, INT32_MIN, INT32_MIN + 1, -1, 1})
-        for (std::int32_t sh : {30, 1, 0, -31}) {
+    const std::int32_t accs[] = {INT32_MAX, INT32_MIN, INT32_MIN + 1, -1, 1};
+    const std::int32_t shifts[] = {30, 1, 0, -31};
+    for (std::int32_t acc : accs)
+        for (std::int32_t sh : shifts) {
             CHECK(requantize(acc, INT32_MAX, sh, rounding_mode::double_rounding) ==
                   conv_ref::mbqm(acc, INT32_MAX, sh, false));
             CHECK(requantize(acc, INT32_MAX, sh, rounding_mode::single_rounding) ==
