@@ -13,7 +13,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 all_presets=(host host-clang x86-sse2 x86-avx2 x86-avx512 aarch64-qemu cortex-m4-qemu cortex-m7-qemu cortex-m0plus
-  cortex-m55)
+  cortex-m55 fuzz)
 build_only=(cortex-m0plus) # no emulated board: built; the host-side no-heap symbol check still runs
 presets=("$@")
 [ ${#presets[@]} -eq 0 ] && presets=("${all_presets[@]}")
