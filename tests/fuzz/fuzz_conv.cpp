@@ -308,8 +308,10 @@ void conv_s8(reader& in, bool depthwise, bool packed_path) {
                                               p.rounding == rounding_mode::single_rounding);
         // Known divergence (docs/robustness.md): where the requantization saturates at INT32_MIN/INT32_MAX (a
         // positive shift with a huge accumulator, never produced by a real model) the library adds the output
-        // zero point with int32 wrap-around, the spec (and this oracle) in exact arithmetic.
-        if (r == INT32_MIN || r == INT32_MAX) continue;
+        // zero point with int32 wrap-around, the spec (and this oracle) in exact arithmetic: skipped when r + zp leaves
+        // int32 (the only case where the two differ).
+        const long long rz = static_cast<long long>(r) + p.output_zero_point;
+        if (rz < INT32_MIN || rz > INT32_MAX) continue;
         EDGEKERN_FUZZ_CHECK(out.data()[i] == conv_ref::clampi(r + p.output_zero_point, lo, hi));
     }
 }
@@ -521,7 +523,9 @@ void fc_s8(reader& in) {
             const auto a = static_cast<std::int32_t>(static_cast<std::uint32_t>(static_cast<unsigned long long>(acc)));
             const std::int32_t r =
                 conv_ref::mbqm(a, q.mult[qi], q.shift[qi], f.rounding == rounding_mode::single_rounding);
-            if (r == INT32_MIN || r == INT32_MAX) continue; // known divergence, see conv_s8
+            if (static_cast<long long>(r) + f.output_zero_point < INT32_MIN ||
+                static_cast<long long>(r) + f.output_zero_point > INT32_MAX)
+                continue; // known divergence, see conv_s8
             const long long v = static_cast<long long>(r) + f.output_zero_point;
             const int e = static_cast<int>(v < lo ? lo : (v > hi ? hi : v));
             EDGEKERN_FUZZ_CHECK(out.data()[b * f.out_features + o] == e);
