@@ -98,12 +98,13 @@ elementwise_add_params add_ok() {
     p.output_shift = -19;
     return p;
 }
-std::byte scratch_bytes[1024];
+std::byte scratch_bytes[1 << 14];
 
 status conv_s8(const conv2d_params& p, span<const std::int8_t> in, span<std::int8_t> o, span<const std::int32_t> m,
                span<const std::int32_t> s) {
-    return conv2d(p, in, span<const std::int8_t>(w8, 36), span<const std::int32_t>(bias32, 2), m, s, o,
-                  span<std::byte>(scratch_bytes, conv2d_scratch_size(p) <= 1024 ? conv2d_scratch_size(p) : 0));
+    return conv2d(
+        p, in, span<const std::int8_t>(w8, 36), span<const std::int32_t>(bias32, 2), m, s, o,
+        span<std::byte>(scratch_bytes, conv2d_scratch_size(p) <= sizeof scratch_bytes ? conv2d_scratch_size(p) : 0));
 }
 status conv_s8(const conv2d_params& p) {
     return conv_s8(p, span<const std::int8_t>(x8, 32), out<std::int8_t>(8), span<const std::int32_t>(mult, 1),
@@ -403,5 +404,6 @@ TEST_CASE("bad-input matrix: the fixtures are valid (each row breaks exactly one
                            span<const std::int32_t>(shift, 1), out<std::int8_t>(8)) == status::ok);
     CHECK(fully_connected(fc_ok(), span<const std::int8_t>(x8, 8), span<const std::int8_t>(w8, 16),
                           span<const std::int32_t>(), span<const std::int32_t>(mult, 1),
-                          span<const std::int32_t>(shift, 1), out<std::int8_t>(2), span<std::byte>()) == status::ok);
+                          span<const std::int32_t>(shift, 1), out<std::int8_t>(2),
+                          span<std::byte>(scratch_bytes, fully_connected_scratch_size(fc_ok()))) == status::ok);
 }
