@@ -8,6 +8,8 @@ set -euo pipefail
 packages=(
   # build
   cmake ninja-build g++ ccache
+  # format check (scripts/check-format.sh)
+  clang-format-14
   # host-clang preset: clang 14 with ASan/UBSan runtimes
   clang-14 libclang-rt-14-dev
   # library and test dependencies
@@ -19,7 +21,7 @@ packages=(
   # golden-vector generators (tools/) and examples' image I/O
   python3-numpy python3-sklearn libstb-dev
   # peer libraries the benchmarks compare against when present
-  libdnnl-dev libxnnpack-dev libarmadillo-dev
+  libdnnl-dev libxnnpack-dev libpthreadpool-dev libarmadillo-dev
 )
 
 missing=()
