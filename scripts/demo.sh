@@ -44,6 +44,7 @@ fi
 
 # 2. Build only the tool and the generator (tests and benchmarks off: nothing else is needed).
 build="$root/build/demo"
+mkdir -p "$root/build"
 echo "demo: building edgekern-inspect in $build"
 cmake --preset host -B "$build" -DEDGEKERN_BUILD_TESTS=OFF -DEDGEKERN_BUILD_BENCH=OFF >"$build.configure.log" 2>&1 ||
   { cat "$build.configure.log"; exit 1; }
