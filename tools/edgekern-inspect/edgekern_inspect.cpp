@@ -95,54 +95,9 @@ struct options {
     }
 };
 
-/// All images of a folder, read as gray; errors for an unreadable folder, no images, or an unreadable image.
-bool load_folder(const std::string& dir, std::vector<std::string>& files, std::vector<gray_image>& images,
-                 std::string& err) {
-    files.clear();
-    images.clear();
-    if (!edgekern_tools::list_images(dir, files, err)) return false;
-    if (files.empty()) {
-        err = "no images (png/jpg/pgm/ppm/bmp/tga) in folder " + dir;
-        return false;
-    }
-    images.resize(files.size());
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        std::string why;
-        if (!edgekern_tools::read_gray(files[i], images[i], why)) {
-            err = files[i] + ": " + why;
-            return false;
-        }
-    }
-    return true;
-}
-
-bool read_file(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& err) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) {
-        err = "cannot open " + path + ": " + std::strerror(errno);
-        return false;
-    }
-    bytes.clear();
-    std::uint8_t buf[65536];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.insert(bytes.end(), buf, buf + n);
-    const bool bad = std::ferror(f) != 0;
-    std::fclose(f);
-    if (bad) err = "cannot read " + path;
-    return !bad;
-}
-
-bool ensure_dir(const std::string& p, std::string& err) {
-    // mkdir -p: create the parents first.
-    for (std::size_t pos = p.find('/', 1); pos != std::string::npos; pos = p.find('/', pos + 1))
-        ::mkdir(p.substr(0, pos).c_str(), 0755);
-    if (::mkdir(p.c_str(), 0755) == 0 || errno == EEXIST) {
-        struct stat st {};
-        if (::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return true;
-    }
-    err = "cannot create output folder " + p + ": " + std::strerror(errno);
-    return false;
-}
+using edgekern_tools::ensure_dir;
+using edgekern_tools::load_folder;
+using edgekern_tools::read_file;
 
 ek::image_view<std::uint8_t> view(const gray_image& g) {
     ek::image_view<std::uint8_t> v;

@@ -38,4 +38,15 @@ bool list_images(const std::string& dir, std::vector<std::string>& files, std::s
 /// Last path component.
 std::string base_name(const std::string& path);
 
+/// All images of a folder (sorted), read as gray; false with a message for an unreadable folder, a folder without
+/// images, or an unreadable image.
+bool load_folder(const std::string& dir, std::vector<std::string>& files, std::vector<gray_image>& images,
+                 std::string& err);
+
+/// The whole file into bytes; false with a message when it cannot be opened or read.
+bool read_file(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& err);
+
+/// mkdir -p; false with a message when the folder cannot be created or is not a folder.
+bool ensure_dir(const std::string& path, std::string& err);
+
 } // namespace edgekern_tools
